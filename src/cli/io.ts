@@ -1,0 +1,19 @@
+/** Where a command writes and which folder and environment it runs in; tests pass their own. */
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  isTTY: boolean;
+}
+
+export const processIO = (): CliIO => ({
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  cwd: process.cwd(),
+  env: process.env,
+  isTTY: Boolean(process.stdout.isTTY),
+});
+
+/** A mistake in how a command was called: printed with the usage hint, exit code 2. */
+export class UsageError extends Error {}

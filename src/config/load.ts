@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { configKeysAt, configSchema, type Config, type ConfigInput } from './schema.js';
+import { formatIssues, type FormattedIssue } from './issues.js';
+
+export class ConfigError extends Error {
+  constructor(readonly source: string, readonly problems: FormattedIssue[]) {
+    super(`${source}: invalid configuration\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Environment variables that override the file: secrets and ports never need to live in it. */
+const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: [string, string]; kind: 'int' | 'string' }> = [
+  { env: 'PORT', path: ['server', 'port'], kind: 'int' },
+  { env: 'HOST', path: ['server', 'host'], kind: 'string' },
+  { env: 'ESCUCHA_DATA_DIR', path: ['data', 'dir'], kind: 'string' },
+  { env: 'ESCUCHA_KNOWLEDGE_DIR', path: ['knowledge', 'dir'], kind: 'string' },
+  { env: 'MicrosoftAppId', path: ['secrets', 'microsoftAppId'], kind: 'string' },
+  { env: 'MicrosoftAppPassword', path: ['secrets', 'microsoftAppPassword'], kind: 'string' },
+  { env: 'MicrosoftAppTenantId', path: ['secrets', 'microsoftAppTenantId'], kind: 'string' },
+  { env: 'ESCUCHA_AGENT_TOKEN', path: ['secrets', 'agentToken'], kind: 'string' },
+];
+
+export interface LoadConfigOptions {
+  /** Project root; `bot.config.ts` is looked for here. */
+  root?: string;
+  /** An explicit config file; when given it must exist. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Command-line flags, applied last. */
+  overrides?: ConfigInput;
+}
+
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<Config> {
+  const root = path.resolve(options.root ?? process.cwd());
+  const file = options.file ? path.resolve(root, options.file) : path.join(root, 'bot.config.ts');
+  let input: unknown = {};
+  if (existsSync(file)) {
+    const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    if (mod.default === undefined) {
+      throw new ConfigError(path.relative(root, file) || file, [{ path: '(file)', message: 'expected `export default defineConfig({...})`' }]);
+    }
+    input = mod.default;
+  } else if (options.file) {
+    throw new ConfigError(options.file, [{ path: '(file)', message: 'file not found' }]);
+  }
+  return resolveConfig(input, { root, source: path.relative(root, file) || 'bot.config.ts', env: options.env ?? process.env, overrides: options.overrides });
+}
+
+/** Validates a config object (from a file or a test), applies the environment and flags, and makes paths absolute. */
+export function resolveConfig(
+  input: unknown,
+  { root = process.cwd(), source = 'bot.config.ts', env = {}, overrides }: { root?: string; source?: string; env?: NodeJS.ProcessEnv; overrides?: ConfigInput | undefined } = {},
+): Config {
+  const merged = structuredClone(isPlainObject(input) ? input : {}) as Record<string, unknown>;
+  const fromEnv = new Map<string, string>();
+  for (const { env: name, path: [section, key], kind } of ENV_OVERRIDES) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    const target = (merged[section] ??= {}) as Record<string, unknown>;
+    target[key] = kind === 'int' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
+    fromEnv.set(`${section}.${key}`, name);
+  }
+  if (overrides) deepAssign(merged, overrides as Record<string, unknown>);
+
+  const parsed = isPlainObject(input) || input === undefined
+    ? configSchema.safeParse(merged, { reportInput: true })
+    : null;
+  if (!parsed) throw new ConfigError(source, [{ path: '(root)', message: 'expected a mapping of settings' }]);
+  if (!parsed.success) {
+    const problems = formatIssues(parsed.error.issues, configKeysAt).map((p) =>
+      fromEnv.has(p.path) ? { ...p, message: `${p.message} (from the environment variable ${fromEnv.get(p.path)})` } : p);
+    throw new ConfigError(source, problems);
+  }
+  const config = parsed.data;
+  return {
+    ...config,
+    root,
+    knowledge: { ...config.knowledge, dir: path.resolve(root, config.knowledge.dir) },
+    data: { ...config.data, dir: path.resolve(root, config.data.dir) },
+  };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepAssign(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(source)) {
+    if (value === undefined) continue;
+    if (isPlainObject(value) && isPlainObject(target[key])) deepAssign(target[key] as Record<string, unknown>, value);
+    else target[key] = isPlainObject(value) ? structuredClone(value) : value;
+  }
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+const unit = (what = 'a number between 0 and 1') =>
+  z.number({ error: what }).min(0, { error: what }).max(1, { error: what });
+const positiveInt = (what: string) => z.number({ error: what }).int({ error: what }).positive({ error: what });
+const localeCode = z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, { error: 'a language code such as "es" or "en"' });
+
+/** Every setting Escucha reads, with defaults that run the bundled help center on one machine. */
+export const configSchema = z.strictObject({
+  company: z.strictObject({
+    name: z.string().min(1).default('Nubo'),
+    /** Where citations link to; empty means the built-in help center at /help. */
+    helpCenterUrl: z.url({ error: 'an absolute URL such as "https://help.example.com"' }).optional(),
+  }).prefault({}),
+  locales: z.strictObject({
+    default: localeCode.default('es'),
+    supported: z.array(localeCode).min(1).default(['es', 'en']),
+  }).prefault({}),
+  knowledge: z.strictObject({
+    dir: z.string().min(1).default('knowledge'),
+    maxFileBytes: positiveInt('a whole number of bytes greater than 0').default(1_000_000),
+    chunkMaxChars: positiveInt('a whole number of characters greater than 0').default(1200),
+  }).prefault({}),
+  data: z.strictObject({
+    dir: z.string().min(1).default('data'),
+  }).prefault({}),
+  dialogue: z.strictObject({
+    thresholds: z.strictObject({
+      answer: unit().default(0.55),
+      clarify: unit().default(0.35),
+    }).prefault({}),
+  }).prefault({}),
+  server: z.strictObject({
+    port: z.number({ error: 'a port number between 0 and 65535' }).int({ error: 'a port number between 0 and 65535' })
+      .min(0, { error: 'a port number between 0 and 65535' }).max(65535, { error: 'a port number between 0 and 65535' })
+      .default(3978),
+    host: z.string().min(1).default('0.0.0.0'),
+  }).prefault({}),
+  secrets: z.strictObject({
+    microsoftAppId: z.string().optional(),
+    microsoftAppPassword: z.string().optional(),
+    microsoftAppTenantId: z.string().optional(),
+    agentToken: z.string().optional(),
+  }).prefault({}),
+}).superRefine((config, ctx) => {
+  if (!config.locales.supported.includes(config.locales.default)) {
+    ctx.addIssue({
+      code: 'custom', path: ['locales', 'default'], input: config.locales.default,
+      message: `one of locales.supported (${config.locales.supported.map((l) => JSON.stringify(l)).join(', ')})`,
+    });
+  }
+  if (config.dialogue.thresholds.clarify > config.dialogue.thresholds.answer) {
+    ctx.addIssue({
+      code: 'custom', path: ['dialogue', 'thresholds', 'clarify'], input: config.dialogue.thresholds.clarify,
+      message: `a number no greater than dialogue.thresholds.answer (${config.dialogue.thresholds.answer})`,
+    });
+  }
+});
+
+/** What a `bot.config.ts` may contain: every key optional. */
+export type ConfigInput = z.input<typeof configSchema>;
+/** The validated configuration, with defaults filled in and paths made absolute. */
+export type Config = z.output<typeof configSchema> & { root: string };
+
+/** Lists the keys a config object accepts at `path`, for did-you-mean hints. */
+export function configKeysAt(path: readonly PropertyKey[]): string[] {
+  let node: unknown = configSchema;
+  for (const part of [...path, null]) {
+    node = unwrap(node);
+    const shape = (node as { def?: { shape?: Record<string, unknown> } }).def?.shape;
+    if (!shape) return [];
+    if (part === null) return Object.keys(shape);
+    node = shape[String(part)];
+  }
+  return [];
+}
+
+function unwrap(node: unknown): unknown {
+  let current = node as { def?: { type?: string; innerType?: unknown; in?: unknown; schema?: unknown } } | undefined;
+  for (let guard = 0; current?.def && guard < 10; guard++) {
+    const def = current.def;
+    if (def.innerType) current = def.innerType as typeof current;
+    else if (def.type === 'pipe' && def.in) current = def.in as typeof current;
+    else break;
+  }
+  return current;
+}

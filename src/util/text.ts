@@ -1,0 +1,29 @@
+/** Removes diacritics but keeps ñ apart from n, since Spanish readers see them as different letters. */
+export function foldAccents(text: string): string {
+  return text
+    .replace(/ñ/g, '\u0000').replace(/Ñ/g, '\u0001')
+    .normalize('NFD').replace(/[\u0300-\u036f]/g, '')
+    .replace(/\u0000/g, 'ñ').replace(/\u0001/g, 'Ñ');
+}
+
+/** A URL- and id-safe slug: lowercase, accents folded, runs of anything else turned into one dash. */
+export function slugify(text: string): string {
+  return foldAccents(text.toLowerCase())
+    .replace(/ñ/g, 'n')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/** Case-, accent- and spacing-insensitive form used to compare phrasings written by different people. */
+export function comparableText(text: string): string {
+  return foldAccents(text.toLowerCase())
+    .replace(/[¿?¡!.,;:"'«»()]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
