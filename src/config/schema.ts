@@ -28,6 +28,7 @@ export const configSchema = z.strictObject({
     thresholds: z.strictObject({
       answer: unit().default(0.55),
       clarify: unit().default(0.35),
+      margin: unit().default(0.08),
     }).prefault({}),
   }).prefault({}),
   server: z.strictObject({

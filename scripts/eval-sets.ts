@@ -1,0 +1,61 @@
+/**
+ * Turns the public intent data sets in ../shared/eval into knowledge folders and case files for `escucha eval`:
+ * one article per intent whose alternate questions are the first K training utterances, and held-out queries
+ * as cases (clinc150's out-of-scope queries expect no article). Output: data/eval/<set>/{knowledge/, cases.jsonl}.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+
+export interface EvalSet { name: string; locale: string; knowledge: string; cases: string }
+type Rows = Array<[text: string, intent: string]>;
+
+const readable = (intent: string) => {
+  const words = intent.replace(/^.*\//, '').replace(/[_/]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+const idOf = (intent: string) => intent.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const yamlString = (s: string) => JSON.stringify(s);
+
+function writeSet(outRoot: string, name: string, locale: string, train: Rows, test: Rows, oos: string[], k: number): EvalSet {
+  const dir = path.join(outRoot, name);
+  rmSync(dir, { recursive: true, force: true });
+  const knowledge = path.join(dir, 'knowledge');
+  mkdirSync(knowledge, { recursive: true });
+  const byIntent = new Map<string, string[]>();
+  for (const [text, intent] of train) {
+    const list = byIntent.get(intent) ?? [];
+    const seen = list.some((q) => q.toLowerCase() === text.toLowerCase());
+    if (list.length < k && !seen) list.push(text);
+    byIntent.set(intent, list);
+  }
+  const body = locale === 'es' ? (t: string) => `Este artículo trata sobre: ${t.toLowerCase()}.` : (t: string) => `This article is about: ${t.toLowerCase()}.`;
+  for (const [intent, questions] of byIntent) {
+    const title = readable(intent);
+    writeFileSync(path.join(knowledge, `${idOf(intent)}.md`), [
+      '---', `id: ${idOf(intent)}`, `title: ${yamlString(title)}`, `locale: ${locale}`, 'questions:',
+      ...questions.map((q) => `  - ${yamlString(q)}`), '---', '', body(title), '',
+    ].join('\n'));
+  }
+  const cases = [
+    ...test.map(([q, intent], i) => ({ id: `${name}-${i}`, q, expect: [idOf(intent)], lang: locale })),
+    ...oos.map((q, i) => ({ id: `${name}-oos-${i}`, q, expect: [], lang: locale })),
+  ];
+  writeFileSync(path.join(dir, 'cases.jsonl'), `${cases.map((c) => JSON.stringify(c)).join('\n')}\n`);
+  return { name, locale, knowledge, cases: path.join(dir, 'cases.jsonl') };
+}
+
+export function buildEvalSets(shared: string, outRoot: string, k = 10): EvalSet[] {
+  if (!existsSync(shared)) throw new Error(`evaluation data not found at ${shared} (give --shared DIR)`);
+  const csv = (file: string): Rows => (parse(readFileSync(file), { columns: true, skip_empty_lines: true }) as { text: string; category: string }[])
+    .map((r) => [r.text, r.category]);
+  const tsv = (file: string): Rows => readFileSync(file, 'utf8').split('\n').filter(Boolean)
+    .map((line): [string, string] => { const [intent = '', ...text] = line.split('\t'); return [text.join(' ').trim(), intent]; })
+    .filter(([text, intent]) => text && intent !== 'intent');
+  const clinc = JSON.parse(readFileSync(path.join(shared, 'clinc150/data_full.json'), 'utf8')) as Record<string, Rows>;
+  return [
+    writeSet(outRoot, 'banking77', 'en', csv(path.join(shared, 'banking77/train.csv')), csv(path.join(shared, 'banking77/test.csv')), [], k),
+    writeSet(outRoot, 'clinc150', 'en', clinc.train!, clinc.test!, clinc.oos_test!.map(([q]) => q), k),
+    writeSet(outRoot, 'tod-es', 'es', tsv(path.join(shared, 'tod-es/train-es.intent_text.tsv')), tsv(path.join(shared, 'tod-es/test-es.intent_text.tsv')), [], k),
+  ];
+}

@@ -1,0 +1,114 @@
+import type { Article, KnowledgeBase, Section } from '../knowledge/index.js';
+import { LexicalIndex, type LexicalMatch } from './lexical.js';
+import type { SearchFilters, SearchHit, SearchResult } from './types.js';
+
+/** Scores within this much are a tie, and an official article then ranks above a forum answer. */
+const TIE = 0.02;
+
+export interface RetrieverOptions {
+  limit?: number;
+}
+
+/** Ranks articles for a query: one confidence per article and the best section to cite. */
+export class Retriever {
+  private readonly articles = new Map<string, Article>();
+  private readonly articleIndex: LexicalIndex;
+  private readonly sectionIndex: LexicalIndex;
+
+  constructor(readonly knowledge: KnowledgeBase) {
+    const published = knowledge.published;
+    for (const article of published) this.articles.set(article.id, article);
+    this.articleIndex = new LexicalIndex(published.map((a) => ({
+      key: a.id,
+      locale: a.locale,
+      fields: [
+        { text: a.title, weight: 2 },
+        ...a.questions.map((q) => ({ text: q, weight: 1 })),
+        ...a.sections.map((s) => ({ text: `${s.anchor ? s.heading : ''}\n${s.text}`, weight: 1 })),
+      ],
+    })));
+    this.sectionIndex = new LexicalIndex(published.flatMap((a) => a.sections.map((s) => ({
+      key: sectionKey(a, s),
+      locale: a.locale,
+      fields: [{ text: s.anchor ? s.heading : '', weight: 2 }, { text: s.text, weight: 1 }],
+    }))));
+  }
+
+  get size(): { articles: number; sections: number } {
+    return { articles: this.articles.size, sections: this.sectionIndex.size };
+  }
+
+  search(query: string, filters: SearchFilters = {}, limit = 10): SearchResult {
+    const matches = this.articleIndex.search(query, filters.locales);
+    const top = matches[0]?.score ?? 0;
+    let hits: SearchHit[] = [];
+    for (const match of matches) {
+      const article = this.articles.get(match.key);
+      if (!article || !passes(article, filters)) continue;
+      hits.push({ article, section: article.sections[0]!, confidence: lexicalConfidence(match, top), signals: { lexical: match.score, coverage: match.coverage } });
+    }
+    hits = preferLocale(hits, filters.locale);
+    hits.sort((a, b) => compareHits(a, b));
+    hits = hits.slice(0, limit);
+    this.pickSections(query, hits);
+    return { hits, mode: 'lexical' };
+  }
+
+  /** The section that answers: the best lexical match inside the article, else its introduction. */
+  private pickSections(query: string, hits: SearchHit[]): void {
+    if (!hits.length) return;
+    const wanted = new Set(hits.map((h) => h.article.locale));
+    const best = new Map<string, { section: string; score: number }>();
+    for (const match of this.sectionIndex.search(query, [...wanted])) {
+      const [articleId = '', anchor = ''] = splitSectionKey(match.key);
+      if (!best.has(articleId)) best.set(articleId, { section: anchor, score: match.score });
+    }
+    for (const hit of hits) {
+      const anchor = best.get(hit.article.id)?.section;
+      const section = anchor === undefined ? undefined : hit.article.sections.find((s) => s.anchor === anchor);
+      // A forum thread is always cited by its served answer, never by the question it started with.
+      if (hit.article.forum) hit.section = hit.article.forum.served.section;
+      else if (section) hit.section = section;
+    }
+  }
+}
+
+function lexicalConfidence(match: LexicalMatch, top: number): number {
+  const relative = top > 0 ? match.score / top : 0;
+  return match.coverage * Math.sqrt(relative);
+}
+
+function passes(article: Article, filters: SearchFilters): boolean {
+  if (filters.product && article.product && article.product !== filters.product) return false;
+  if (filters.audience && article.audience && article.audience !== filters.audience) return false;
+  return true;
+}
+
+/** Translations of one topic count once: the customer's language wins, with the better of the two confidences. */
+function preferLocale(hits: SearchHit[], locale: string | undefined): SearchHit[] {
+  const byTopic = new Map<string, SearchHit>();
+  const out: SearchHit[] = [];
+  for (const hit of hits) {
+    const topic = hit.article.topic;
+    if (!topic) { out.push(hit); continue; }
+    const seen = byTopic.get(topic);
+    if (!seen) { byTopic.set(topic, hit); out.push(hit); continue; }
+    if (locale && hit.article.locale === locale && seen.article.locale !== locale) {
+      const merged = { ...hit, confidence: Math.max(hit.confidence, seen.confidence) };
+      out[out.indexOf(seen)] = merged;
+      byTopic.set(topic, merged);
+    }
+  }
+  return out;
+}
+
+function compareHits(a: SearchHit, b: SearchHit): number {
+  if (Math.abs(a.confidence - b.confidence) <= TIE) {
+    const forum = Number(a.article.type === 'forum') - Number(b.article.type === 'forum');
+    if (forum) return forum;
+  }
+  return b.confidence - a.confidence;
+}
+
+const sectionKey = (article: Article, section: Section) => `${article.id}\u0000${section.anchor}`;
+const splitSectionKey = (key: string) => key.split('\u0000') as [string, string];
