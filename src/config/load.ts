@@ -12,11 +12,12 @@ export class ConfigError extends Error {
 }
 
 /** Environment variables that override the file: secrets and ports never need to live in it. */
-const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: [string, string]; kind: 'int' | 'string' }> = [
+const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string[]; kind: 'int' | 'string' }> = [
   { env: 'PORT', path: ['server', 'port'], kind: 'int' },
   { env: 'HOST', path: ['server', 'host'], kind: 'string' },
   { env: 'ESCUCHA_DATA_DIR', path: ['data', 'dir'], kind: 'string' },
   { env: 'ESCUCHA_KNOWLEDGE_DIR', path: ['knowledge', 'dir'], kind: 'string' },
+  { env: 'ESCUCHA_MODELS_DIR', path: ['retrieval', 'embedder', 'modelsDir'], kind: 'string' },
   { env: 'MicrosoftAppId', path: ['secrets', 'microsoftAppId'], kind: 'string' },
   { env: 'MicrosoftAppPassword', path: ['secrets', 'microsoftAppPassword'], kind: 'string' },
   { env: 'MicrosoftAppTenantId', path: ['secrets', 'microsoftAppTenantId'], kind: 'string' },
@@ -56,12 +57,13 @@ export function resolveConfig(
 ): Config {
   const merged = structuredClone(isPlainObject(input) ? input : {}) as Record<string, unknown>;
   const fromEnv = new Map<string, string>();
-  for (const { env: name, path: [section, key], kind } of ENV_OVERRIDES) {
+  for (const { env: name, path: keys, kind } of ENV_OVERRIDES) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    const target = (merged[section] ??= {}) as Record<string, unknown>;
-    target[key] = kind === 'int' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
-    fromEnv.set(`${section}.${key}`, name);
+    let target = merged;
+    for (const key of keys.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
+    target[keys[keys.length - 1]!] = kind === 'int' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
+    fromEnv.set(keys.join('.'), name);
   }
   if (overrides) deepAssign(merged, overrides as Record<string, unknown>);
 
@@ -80,6 +82,7 @@ export function resolveConfig(
     root,
     knowledge: { ...config.knowledge, dir: path.resolve(root, config.knowledge.dir) },
     data: { ...config.data, dir: path.resolve(root, config.data.dir) },
+    retrieval: { ...config.retrieval, embedder: { ...config.retrieval.embedder, modelsDir: path.resolve(root, config.retrieval.embedder.modelsDir) } },
   };
 }
 

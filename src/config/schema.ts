@@ -24,6 +24,24 @@ export const configSchema = z.strictObject({
   data: z.strictObject({
     dir: z.string().min(1).default('data'),
   }).prefault({}),
+  retrieval: z.strictObject({
+    embedder: z.strictObject({
+      /** `transformers` loads a sentence model with transformers.js; `none` serves lexical search only. */
+      provider: z.enum(['transformers', 'none']).default('transformers'),
+      model: z.string().min(1).default('Xenova/multilingual-e5-small'),
+      /** Local folder holding `<org>/<name>/{config.json, tokenizer.json, onnx/model_quantized.onnx}`. */
+      modelsDir: z.string().min(1).default('models'),
+      /** Download from the model hub when the model is not in modelsDir (needs network). */
+      allowRemote: z.boolean({ error: 'true or false' }).default(false),
+      quantized: z.boolean({ error: 'true or false' }).default(true),
+      /** Prefixes some models were trained with; default: "query: " / "passage: " for E5 models, none otherwise. */
+      queryPrefix: z.string().optional(),
+      passagePrefix: z.string().optional(),
+      batchSize: positiveInt('a whole number greater than 0').default(16),
+    }).prefault({}),
+    /** Weight of the semantic score in the fused score; the lexical score gets the rest. */
+    denseWeight: unit().default(0.45),
+  }).prefault({}),
   dialogue: z.strictObject({
     thresholds: z.strictObject({
       answer: unit().default(0.55),
