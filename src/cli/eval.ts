@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config/index.js';
 import { decideFromHits } from '../dialogue/policy.js';
 import { loadKnowledge } from '../knowledge/index.js';
-import { Retriever } from '../retrieval/index.js';
+import { buildRetrieval } from '../retrieval/index.js';
+import { retrievalSettings } from './index-command.js';
 import { UsageError, type CliIO } from './io.js';
 
 export const EVAL_HELP = `Usage:
@@ -46,10 +48,13 @@ const share = (n: number, d: number) => (d ? n / d : 0);
 const percentile = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : 0;
 const round = (n: number, digits = 4) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-export async function evaluateRetrieval(config: Config, knowledgeDir: string, casesFile: string): Promise<RetrievalReport> {
+export async function evaluateRetrieval(config: Config, knowledgeDir: string, casesFile: string, embedder?: string): Promise<RetrievalReport> {
   const started = performance.now();
   const kb = await loadKnowledge({ dir: knowledgeDir, locales: config.locales, maxFileBytes: config.knowledge.maxFileBytes });
-  const retriever = new Retriever(kb);
+  // A throwaway data folder: evaluation never touches the production index.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'escucha-eval-'));
+  const { retriever } = await buildRetrieval(kb, { ...retrievalSettings(config, embedder), dataDir });
+  rmSync(dataDir, { recursive: true, force: true });
   const seconds = (performance.now() - started) / 1000;
   const cases = readCases(casesFile);
   const thresholds = config.dialogue.thresholds;
@@ -58,7 +63,7 @@ export async function evaluateRetrieval(config: Config, knowledgeDir: string, ca
   let mode = 'lexical';
   for (const c of cases) {
     const t0 = performance.now();
-    const result = retriever.search(c.q, c.lang ? { locale: c.lang } : {}, 10);
+    const result = await retriever.search(c.q, c.lang ? { locale: c.lang } : {}, 10);
     const decision = decideFromHits(result.hits, thresholds);
     latencies.push(performance.now() - t0);
     mode = result.mode;
@@ -97,10 +102,9 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
     options: { knowledge: { type: 'string' }, cases: { type: 'string' }, json: { type: 'boolean' }, embedder: { type: 'string' }, shared: { type: 'string' }, config: { type: 'string' } },
   });
   const config = await loadConfig({ root: io.cwd, env: io.env, ...(values.config && { file: values.config }) });
-  if (values.embedder && values.embedder !== 'lexical') throw new UsageError(`--embedder ${values.embedder}: only "lexical" is available in this version`);
   if (kind === 'retrieval') {
     if (!values.knowledge || !values.cases) throw new UsageError('eval retrieval needs --knowledge DIR and --cases FILE.jsonl');
-    const report = await evaluateRetrieval(config, path.resolve(io.cwd, values.knowledge), path.resolve(io.cwd, values.cases));
+    const report = await evaluateRetrieval(config, path.resolve(io.cwd, values.knowledge), path.resolve(io.cwd, values.cases), values.embedder);
     if (!values.json) io.stdout(formatReport(report));
     else io.stdout(`${JSON.stringify(report)}\n`);
     return 0;
@@ -113,7 +117,7 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
     const rows: Record<string, RetrievalReport> = {};
     io.stdout('| set | mode | top-1 | top-3 | MRR | answered correctly | clarified | OOS turned away | p50 ms | p95 ms |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n');
     for (const set of sets) {
-      const r = await evaluateRetrieval(config, set.knowledge, set.cases);
+      const r = await evaluateRetrieval(config, set.knowledge, set.cases, values.embedder);
       rows[set.name] = r;
       io.stdout(`| ${set.name} | ${r.embedder} | ${pct(r.top1)} | ${pct(r.top3)} | ${pct(r.mrr)} | ${pct(r.answeredCorrect)} | ${pct(r.clarified)} | ${pct(r.oosRejected)} | ${r.latencyMs.p50} | ${r.latencyMs.p95} |\n`);
     }

@@ -4,6 +4,7 @@ import { KnowledgeDirError } from '../knowledge/index.js';
 import { processIO, UsageError, type CliIO } from './io.js';
 import { lintCommand } from './lint.js';
 import { evalCommand } from './eval.js';
+import { indexCommand } from './index-command.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -11,6 +12,7 @@ type Command = { summary: string; run: (args: string[], io: CliIO) => Promise<nu
 
 const COMMANDS: Record<string, Command> = {
   lint: { summary: 'check the knowledge folder and print path:line: problems', run: lintCommand },
+  index: { summary: 'build or refresh the search index (escucha index --help)', run: indexCommand },
   eval: { summary: 'measure answer quality on case files (escucha eval --help)', run: evalCommand },
   serve: { summary: 'run the bot server (not built yet)', run: notYet('serve', 'the server and its channels') },
 };

@@ -1,6 +1,11 @@
 import type { Article, KnowledgeBase, Section } from '../knowledge/index.js';
 import { LexicalIndex, type LexicalMatch } from './lexical.js';
 import type { SearchFilters, SearchHit, SearchResult } from './types.js';
+import type { Embedder } from './embedder.js';
+import type { VectorIndex } from './vector-index.js';
+
+/** Semantic search, when a model is available: the embedder for queries and the index of passages. */
+export interface DenseSearch { embedder: Embedder; index: VectorIndex; weight: number }
 
 /** Scores within this much are a tie, and an official article then ranks above a forum answer. */
 const TIE = 0.02;
@@ -15,7 +20,7 @@ export class Retriever {
   private readonly articleIndex: LexicalIndex;
   private readonly sectionIndex: LexicalIndex;
 
-  constructor(readonly knowledge: KnowledgeBase) {
+  constructor(readonly knowledge: KnowledgeBase, private readonly dense?: DenseSearch) {
     const published = knowledge.published;
     for (const article of published) this.articles.set(article.id, article);
     this.articleIndex = new LexicalIndex(published.map((a) => ({
@@ -38,20 +43,47 @@ export class Retriever {
     return { articles: this.articles.size, sections: this.sectionIndex.size };
   }
 
-  search(query: string, filters: SearchFilters = {}, limit = 10): SearchResult {
+  get mode(): string {
+    return this.dense ? `lexical+${this.dense.embedder.id}` : 'lexical';
+  }
+
+  async search(query: string, filters: SearchFilters = {}, limit = 10): Promise<SearchResult> {
     const matches = this.articleIndex.search(query, filters.locales);
     const top = matches[0]?.score ?? 0;
+    const lexical = new Map(matches.map((m) => [m.key, m]));
+    const dense = await this.denseScores(query);
+    const weight = this.dense?.weight ?? 0;
     let hits: SearchHit[] = [];
-    for (const match of matches) {
-      const article = this.articles.get(match.key);
+    for (const id of new Set([...lexical.keys(), ...dense.keys()])) {
+      const article = this.articles.get(id);
       if (!article || !passes(article, filters)) continue;
-      hits.push({ article, section: article.sections[0]!, confidence: lexicalConfidence(match, top), signals: { lexical: match.score, coverage: match.coverage } });
+      if (filters.locales && !filters.locales.includes(article.locale)) continue;
+      const match = lexical.get(id);
+      const lexicalScore = match ? lexicalConfidence(match, top) : 0;
+      const similarity = dense.get(id);
+      const confidence = similarity === undefined ? lexicalScore * (1 - weight) : (1 - weight) * lexicalScore + weight * Math.max(0, similarity);
+      hits.push({
+        article, section: article.sections[0]!, confidence: Math.min(1, Math.max(0, confidence)),
+        signals: { lexical: match?.score ?? 0, coverage: match?.coverage ?? 0, ...(similarity !== undefined && { dense: similarity }) },
+      });
     }
     hits = preferLocale(hits, filters.locale);
     hits.sort((a, b) => compareHits(a, b));
     hits = hits.slice(0, limit);
     this.pickSections(query, hits);
-    return { hits, mode: 'lexical' };
+    return { hits, mode: this.mode };
+  }
+
+  /** Best cosine similarity per article over its passages, title and alternate questions. */
+  private async denseScores(query: string): Promise<Map<string, number>> {
+    const scores = new Map<string, number>();
+    if (!this.dense) return scores;
+    const [vector] = await this.dense.embedder.embed([query], 'query');
+    for (const { item, similarity } of this.dense.index.search(vector!, 50)) {
+      if (!this.articles.has(item.articleId)) continue;
+      scores.set(item.articleId, Math.max(scores.get(item.articleId) ?? -1, similarity));
+    }
+    return scores;
   }
 
   /** The section that answers: the best lexical match inside the article, else its introduction. */

@@ -51,8 +51,8 @@ describe('the bundled sample help center', () => {
     expect(kb.published.filter((a) => a.related.length).length).toBeGreaterThanOrEqual(20);
   });
 
-  it('answers the classic Spanish question from the Spanish article', () => {
-    const { hits } = new Retriever(kb).search('¿cómo cambio mi contraseña?', { locale: 'es' });
+  it('answers the classic Spanish question from the Spanish article', async () => {
+    const { hits } = await new Retriever(kb).search('¿cómo cambio mi contraseña?', { locale: 'es' });
     expect(hits[0]!.article.topic).toBe('change-password');
     expect(hits[0]!.article.locale).toBe('es');
     expect(hits[0]!.section.text).toMatch(/contraseña/i);

@@ -50,7 +50,7 @@ describe('lexical analysis', () => {
 describe('search', () => {
   it('finds the article in the customer language and cites the section that answers', async () => {
     const r = await retriever();
-    const { hits } = r.search('¿cuánto tarda el cambio de contraseña?', { locale: 'es' });
+    const { hits } = await r.search('¿cuánto tarda el cambio de contraseña?', { locale: 'es' });
     expect(hits[0]!.article.id).toBe('cambiar-contrasena');
     expect(hits[0]!.section.anchor).toBe('cuanto-tarda');
     expect(hits[0]!.confidence).toBeGreaterThan(0.5);
@@ -59,37 +59,37 @@ describe('search', () => {
 
   it('counts translations of a topic once, in the language asked for', async () => {
     const r = await retriever();
-    const es = r.search('change password contraseña', { locale: 'es' }).hits.filter((h) => h.article.topic === 'password');
+    const es = (await r.search('change password contraseña', { locale: 'es' })).hits.filter((h) => h.article.topic === 'password');
     expect(es.map((h) => h.article.id)).toEqual(['cambiar-contrasena']);
-    const en = r.search('change password contraseña', { locale: 'en' }).hits.filter((h) => h.article.topic === 'password');
+    const en = (await r.search('change password contraseña', { locale: 'en' })).hits.filter((h) => h.article.topic === 'password');
     expect(en.map((h) => h.article.id)).toEqual(['change-password']);
   });
 
   it('never returns drafts', async () => {
     const r = await retriever();
-    const ids = r.search('nuevo plan 5G contraseña roaming factura').hits.map((h) => h.article.id);
+    const ids = (await r.search('nuevo plan 5G contraseña roaming factura')).hits.map((h) => h.article.id);
     expect(ids).not.toContain('plan-5g');
     expect(ids.length).toBeGreaterThan(0);
   });
 
   it('filters by audience and product, keeping articles that do not say', async () => {
     const r = await retriever();
-    const ids = r.search('factura', { audience: 'business' }).hits.map((h) => h.article.id);
+    const ids = (await r.search('factura', { audience: 'business' })).hits.map((h) => h.article.id);
     expect(ids).toContain('factura-empresa');
     expect(ids).not.toContain('factura-particular');
-    expect(r.search('factura', { product: 'esim' }).hits.map((h) => h.article.id)).toEqual([]);
+    expect((await r.search('factura', { product: 'esim' })).hits.map((h) => h.article.id)).toEqual([]);
   });
 
   it('ranks an official article above a forum thread on a tie, and cites the forum by its accepted answer', async () => {
     const r = await retriever();
-    const { hits } = r.search('eSIM stopped working after changing phones', { locale: 'en' });
+    const { hits } = await r.search('eSIM stopped working after changing phones', { locale: 'en' });
     expect(hits.slice(0, 2).map((h) => h.article.id)).toEqual(['esim-new-phone', 'esim-thread']);
     expect(hits[1]!.section.text).toBe('Request a new eSIM QR code in the app.');
   });
 
   it('gives an unrelated question a low confidence', async () => {
     const r = await retriever();
-    const best = r.search('¿a qué hora juega el Real Madrid mañana?', { locale: 'es' }).hits[0];
+    const best = (await r.search('¿a qué hora juega el Real Madrid mañana?', { locale: 'es' })).hits[0];
     expect(best?.confidence ?? 0).toBeLessThan(0.35);
   });
 });

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { chunkArticle, type KnowledgeBase } from '../knowledge/index.js';
+import { loadEmbedder, type EmbedderSettings } from './embedder.js';
+import { Retriever } from './retriever.js';
+import { VectorIndex, type BuildStats, type VectorItem } from './vector-index.js';
+
+export interface RetrievalSettings {
+  dataDir: string;
+  chunkMaxChars: number;
+  embedder: EmbedderSettings;
+  denseWeight: number;
+}
+
+export interface RetrievalBuild {
+  retriever: Retriever;
+  /** Why semantic search is off, when it is: said once, in one line. */
+  lexicalOnlyBecause?: string;
+  /** Set when the vector index was (re)built rather than opened as saved. */
+  built?: BuildStats & { reason: string };
+}
+
+const hash = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** What the vector index holds for a knowledge base: every chunk, plus each title and alternate question. */
+export function vectorItems(kb: KnowledgeBase, chunkMaxChars: number): VectorItem[] {
+  return kb.published.flatMap((article) => [
+    ...chunkArticle(article, chunkMaxChars).map((c) => ({ key: c.id, articleId: article.id, text: c.text, hash: c.hash })),
+    ...[article.title, ...article.questions].map((text, i) => ({ key: `${article.id}?${i}`, articleId: article.id, text, hash: hash(text) })),
+  ]);
+}
+
+/**
+ * Everything search needs for a knowledge base: the lexical index (built in memory, fast), and when a model loads,
+ * the saved vector index, refreshed when the knowledge or the model changed, re-embedding only what changed.
+ */
+export async function buildRetrieval(kb: KnowledgeBase, settings: RetrievalSettings,
+  onProgress?: (done: number, total: number) => void): Promise<RetrievalBuild> {
+  const loaded = await loadEmbedder(settings.embedder);
+  if (!loaded.embedder) return { retriever: new Retriever(kb), lexicalOnlyBecause: loaded.reason };
+  const { embedder } = loaded;
+  const dir = path.join(settings.dataDir, 'index');
+  const items = vectorItems(kb, settings.chunkMaxChars);
+  const opened = await VectorIndex.open(dir, embedder.id, embedder.dimensions);
+  let index: VectorIndex;
+  let built: RetrievalBuild['built'];
+  const current = 'index' in opened ? opened.index : undefined;
+  if (current && sameItems(current, items)) {
+    index = current;
+  } else {
+    const reason = current ? 'knowledge changed' : 'problem' in opened ? opened.problem : 'no saved index';
+    const result = await VectorIndex.build(dir, embedder, items, current, onProgress);
+    index = result.index;
+    built = { ...result.stats, reason };
+  }
+  return { retriever: new Retriever(kb, { embedder, index, weight: settings.denseWeight }), ...(built && { built }) };
+}
+
+function sameItems(index: VectorIndex, items: readonly VectorItem[]): boolean {
+  const saved = index.meta.items;
+  return saved.length === items.length && saved.every((s, i) => s.key === items[i]!.key && s.hash === items[i]!.hash);
+}

@@ -1,0 +1,117 @@
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import hnswlib from 'hnswlib-node';
+import type { Embedder } from './embedder.js';
+
+/** Something to embed: a chunk of a section, or an article's title or alternate question. */
+export interface VectorItem { key: string; articleId: string; text: string; hash: string }
+
+interface Meta { format: 1; model: string; dimensions: number; builtAt: string; items: Omit<VectorItem, 'text'>[] }
+
+export interface BuildStats { items: number; embedded: number; reused: number; seconds: number }
+
+const FORMAT = 1;
+const CURRENT = 'CURRENT';
+
+/**
+ * An hnswlib index (cosine) with the metadata that says what each vector is and which model made it.
+ * Saved as a new generation folder, then switched to by renaming a pointer file: a crash mid-write leaves the
+ * previous generation in use.
+ */
+export class VectorIndex {
+  private readonly byHash = new Map<string, number>();
+
+  private constructor(private readonly hnsw: hnswlib.HierarchicalNSW, readonly meta: Meta) {
+    meta.items.forEach((item, label) => { if (!this.byHash.has(item.hash)) this.byHash.set(item.hash, label); });
+  }
+
+  get model(): string { return this.meta.model; }
+  get size(): number { return this.meta.items.length; }
+
+  /** Opens the saved index, or says why it cannot be used (missing, other model, unreadable). */
+  static async open(dir: string, model: string, dimensions: number): Promise<{ index: VectorIndex } | { problem: string }> {
+    let generation: string;
+    try {
+      generation = (await readFile(path.join(dir, CURRENT), 'utf8')).trim();
+    } catch {
+      return { problem: 'no saved index' };
+    }
+    try {
+      const meta = JSON.parse(await readFile(path.join(dir, generation, 'meta.json'), 'utf8')) as Meta;
+      if (meta.format !== FORMAT) return { problem: `saved index has format ${String(meta.format)}, expected ${FORMAT}` };
+      if (meta.model !== model || meta.dimensions !== dimensions) {
+        return { problem: `saved index was built with ${meta.model} (${meta.dimensions} dimensions), not ${model} (${dimensions})` };
+      }
+      const hnsw = new hnswlib.HierarchicalNSW('cosine', dimensions);
+      if (meta.items.length) {
+        await hnsw.readIndex(path.join(dir, generation, 'vectors.hnsw'));
+        if (hnsw.getCurrentCount() !== meta.items.length) throw new Error(`${hnsw.getCurrentCount()} vectors for ${meta.items.length} items`);
+      } else {
+        hnsw.initIndex(1);
+      }
+      return { index: new VectorIndex(hnsw, meta) };
+    } catch (error) {
+      return { problem: `saved index is unreadable (${((error as Error).message ?? String(error)).split('\n')[0]})` };
+    }
+  }
+
+  /** The stored vector for an unchanged text, so it is never embedded twice. */
+  vectorFor(hash: string): Float32Array | undefined {
+    const label = this.byHash.get(hash);
+    return label === undefined ? undefined : Float32Array.from(this.hnsw.getPoint(label));
+  }
+
+  /** The k nearest items, with cosine similarity. */
+  search(vector: Float32Array, k: number): { item: Meta['items'][number]; similarity: number }[] {
+    const n = Math.min(k, this.size);
+    if (!n) return [];
+    const { neighbors, distances } = this.hnsw.searchKnn(Array.from(vector), n);
+    return neighbors.map((label, i) => ({ item: this.meta.items[label]!, similarity: 1 - distances[i]! }));
+  }
+
+  /** Builds an index for `items`, reusing the vectors of `previous` for unchanged texts, and saves it. */
+  static async build(dir: string, embedder: Embedder, items: readonly VectorItem[], previous?: VectorIndex,
+    onProgress?: (done: number, total: number) => void): Promise<{ index: VectorIndex; stats: BuildStats }> {
+    const started = Date.now();
+    const reusable = previous && previous.model === embedder.id ? previous : undefined;
+    const vectors: (Float32Array | undefined)[] = items.map((item) => reusable?.vectorFor(item.hash));
+    const missing = items.map((item, i) => ({ item, i })).filter(({ i }) => !vectors[i]);
+    const batch = 32;
+    for (let start = 0; start < missing.length; start += batch) {
+      const slice = missing.slice(start, start + batch);
+      const embedded = await embedder.embed(slice.map(({ item }) => item.text), 'passage');
+      slice.forEach(({ i }, j) => { vectors[i] = embedded[j]; });
+      onProgress?.(Math.min(start + batch, missing.length), missing.length);
+    }
+    const hnsw = new hnswlib.HierarchicalNSW('cosine', embedder.dimensions);
+    hnsw.initIndex(Math.max(1, items.length), 16, 200, 42);
+    vectors.forEach((vector, label) => hnsw.addPoint(Array.from(vector!), label));
+    const meta: Meta = {
+      format: FORMAT, model: embedder.id, dimensions: embedder.dimensions, builtAt: new Date().toISOString(),
+      items: items.map(({ key, articleId, hash }) => ({ key, articleId, hash })),
+    };
+    await save(dir, hnsw, meta);
+    return {
+      index: new VectorIndex(hnsw, meta),
+      stats: { items: items.length, embedded: missing.length, reused: items.length - missing.length, seconds: (Date.now() - started) / 1000 },
+    };
+  }
+}
+
+async function save(dir: string, hnsw: hnswlib.HierarchicalNSW, meta: Meta): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const generation = `gen-${Date.now().toString(36)}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const target = path.join(dir, generation);
+  await mkdir(target);
+  if (meta.items.length) await hnsw.writeIndex(path.join(target, 'vectors.hnsw'));
+  await writeFile(path.join(target, 'meta.json'), JSON.stringify(meta));
+  // The switch: rename is atomic, so readers see the old generation or the new one, never half of one.
+  const pointer = path.join(dir, `${CURRENT}.${generation}.tmp`);
+  await writeFile(pointer, generation);
+  await rename(pointer, path.join(dir, CURRENT));
+  for (const entry of await readdir(dir)) {
+    if (entry !== generation && entry !== CURRENT && (entry.startsWith('gen-') || entry.endsWith('.tmp'))) {
+      await rm(path.join(dir, entry), { recursive: true, force: true });
+    }
+  }
+}

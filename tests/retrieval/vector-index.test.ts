@@ -1,0 +1,104 @@
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadKnowledge } from '../../src/knowledge/index.js';
+import { Retriever, VectorIndex, normalizeWords, vectorItems, type Embedder, type VectorItem } from '../../src/retrieval/index.js';
+import { LOCALES, tempTree } from '../helpers.js';
+
+/** A deterministic bag-of-words embedder standing in for a model, counting every text it embeds. */
+function wordEmbedder(id = 'test/words', dimensions = 64): Embedder & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    id, dimensions, calls,
+    async embed(texts) {
+      calls.push(...texts);
+      return texts.map((text) => {
+        const v = new Float32Array(dimensions);
+        for (const word of normalizeWords(text)) {
+          let h = 2166136261;
+          for (const ch of word) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+          v[Math.abs(h) % dimensions]! += 1;
+        }
+        const norm = Math.hypot(...v) || 1;
+        return v.map((x) => x / norm);
+      });
+    },
+  };
+}
+
+const item = (key: string, articleId: string, text: string): VectorItem => ({ key, articleId, text, hash: `h:${text}` });
+
+describe('vector index', () => {
+  it('finds the nearest items by cosine similarity and saves them for the next start', async () => {
+    const dir = path.join(tempTree({}), 'index');
+    const embedder = wordEmbedder();
+    const items = [item('a', 'pw', 'change my password'), item('b', 'bill', 'download my invoice'), item('c', 'roam', 'roaming in france')];
+    const { index, stats } = await VectorIndex.build(dir, embedder, items);
+    expect(stats).toMatchObject({ items: 3, embedded: 3, reused: 0 });
+    const [query] = await embedder.embed(['my password change'], 'query');
+    expect(index.search(query!, 2)[0]).toMatchObject({ item: { key: 'a' } });
+    expect(index.search(query!, 2)[0]!.similarity).toBeCloseTo(1, 5);
+
+    const reopened = await VectorIndex.open(dir, embedder.id, embedder.dimensions);
+    expect('index' in reopened && reopened.index.search(query!, 1)[0]!.item.key).toBe('a');
+  });
+
+  it('never embeds an unchanged text twice, across restarts', async () => {
+    const dir = path.join(tempTree({}), 'index');
+    const first = wordEmbedder();
+    const { index } = await VectorIndex.build(dir, first, [item('a', 'x', 'one text'), item('b', 'y', 'another text')]);
+    const second = wordEmbedder();
+    const opened = await VectorIndex.open(dir, second.id, second.dimensions);
+    const previous = 'index' in opened ? opened.index : index;
+    const { stats } = await VectorIndex.build(dir, second, [item('a', 'x', 'one text'), item('c', 'z', 'a new text')], previous);
+    expect(stats).toMatchObject({ embedded: 1, reused: 1 });
+    expect(second.calls).toEqual(['a new text']);
+  });
+
+  it('refuses an index built by another model, and reports a corrupt one instead of crashing', async () => {
+    const dir = path.join(tempTree({}), 'index');
+    const embedder = wordEmbedder();
+    await VectorIndex.build(dir, embedder, [item('a', 'x', 'one text')]);
+    expect(await VectorIndex.open(dir, 'other/model', 64)).toEqual({ problem: 'saved index was built with test/words (64 dimensions), not other/model (64)' });
+
+    const generation = readFileSync(path.join(dir, 'CURRENT'), 'utf8');
+    writeFileSync(path.join(dir, generation, 'vectors.hnsw'), 'garbage');
+    const opened = await VectorIndex.open(dir, embedder.id, embedder.dimensions);
+    expect(opened).toEqual({ problem: expect.stringMatching(/^saved index is unreadable/) });
+  });
+
+  it('keeps the previous index usable when a write is interrupted', async () => {
+    const dir = path.join(tempTree({}), 'index');
+    const embedder = wordEmbedder();
+    await VectorIndex.build(dir, embedder, [item('a', 'x', 'one text')]);
+    // A crash mid-write leaves a half-written generation and pointer behind; neither is ever read.
+    writeFileSync(path.join(dir, 'CURRENT.gen-crashed.tmp'), 'gen-crashed');
+    readdirSync(dir);
+    const opened = await VectorIndex.open(dir, embedder.id, embedder.dimensions);
+    expect('index' in opened && opened.index.size).toBe(1);
+    // The next successful build cleans the leftovers.
+    await VectorIndex.build(dir, embedder, [item('a', 'x', 'one text'), item('b', 'y', 'two')]);
+    expect(readdirSync(dir).filter((e) => e.endsWith('.tmp'))).toEqual([]);
+    expect(existsSync(path.join(dir, 'CURRENT'))).toBe(true);
+  });
+});
+
+describe('hybrid search', () => {
+  it('fuses semantic and lexical scores so a paraphrase without shared words can still win', async () => {
+    const kb = await loadKnowledge({
+      dir: tempTree({
+        'a.md': '---\nid: pw\ntitle: Change password\nlocale: en\nquestions: [new secret for login]\n---\nProfile, security.\n',
+        'b.md': '---\nid: bill\ntitle: Download invoice\nlocale: en\n---\nBilling section of the app.\n',
+      }),
+      locales: LOCALES, maxFileBytes: 1e6,
+    });
+    const embedder = wordEmbedder();
+    const { index } = await VectorIndex.build(path.join(tempTree({}), 'index'), embedder, vectorItems(kb, 1200));
+    const hybrid = new Retriever(kb, { embedder, index, weight: 0.45 });
+    const result = await hybrid.search('secret login', { locale: 'en' });
+    expect(result.mode).toBe('lexical+test/words');
+    expect(result.hits[0]!.article.id).toBe('pw');
+    expect(result.hits[0]!.signals.dense).toBeGreaterThan(0.5);
+    expect(result.hits[0]!.confidence).toBeLessThanOrEqual(1);
+  });
+});
