@@ -45,7 +45,7 @@ export async function lintCommand(args: string[], io: CliIO): Promise<number> {
   } else {
     for (const d of kb.diagnostics) io.stdout(`${shown(d)}:${d.line}: ${d.severity}: ${d.message}\n`);
     const skipped = new Set(kb.diagnostics.filter((d) => d.skipsFile).map((d) => d.path)).size;
-    io.stderr(`${kb.files} files, ${kb.published.length} published, ${kb.articles.length - kb.published.length} drafts`
+    io.stderr(`${plural(kb.files, "file")}, ${kb.published.length} published, ${plural(kb.articles.length - kb.published.length, "draft")}`
       + `${skipped ? `, ${skipped} not served` : ''}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
   }
   return errors ? 1 : 0;
