@@ -21,9 +21,3 @@ export function comparableText(text: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
-
-export function lineOfOffset(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
