@@ -6,8 +6,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config/index.js';
 import { decideFromHits } from '../dialogue/policy.js';
 import { loadKnowledge } from '../knowledge/index.js';
-import { buildRetrieval } from '../retrieval/index.js';
-import { retrievalSettings } from './index-command.js';
+import { buildRetrieval, retrievalSettings } from '../retrieval/index.js';
+import { buildEvalSets } from './eval-sets.js';
 import { UsageError, type CliIO } from './io.js';
 
 export const EVAL_HELP = `Usage:
@@ -53,8 +53,12 @@ export async function evaluateRetrieval(config: Config, knowledgeDir: string, ca
   const kb = await loadKnowledge({ dir: knowledgeDir, locales: config.locales, maxFileBytes: config.knowledge.maxFileBytes });
   // A throwaway data folder: evaluation never touches the production index.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'escucha-eval-'));
-  const { retriever } = await buildRetrieval(kb, { ...retrievalSettings(config, embedder), dataDir });
-  rmSync(dataDir, { recursive: true, force: true });
+  let retriever;
+  try {
+    ({ retriever } = await buildRetrieval(kb, { ...retrievalSettings(config, embedder), dataDir }));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
   const seconds = (performance.now() - started) / 1000;
   const cases = readCases(casesFile);
   const thresholds = config.dialogue.thresholds;
@@ -110,7 +114,6 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (kind === 'all') {
-    const { buildEvalSets } = await import('../../scripts/eval-sets.js');
     const shared = path.resolve(io.cwd, values.shared ?? '../shared/eval');
     let sets;
     try { sets = buildEvalSets(shared, path.join(config.data.dir, 'eval')); } catch (error) { throw new UsageError((error as Error).message); }

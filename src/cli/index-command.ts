@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { loadConfig, type Config } from '../config/index.js';
+import { loadConfig } from '../config/index.js';
 import { loadKnowledge } from '../knowledge/index.js';
-import { buildRetrieval, type RetrievalBuild } from '../retrieval/index.js';
+import { buildRetrieval, retrievalSettings, type RetrievalBuild } from '../retrieval/index.js';
 import type { CliIO } from './io.js';
 
 export const INDEX_HELP = `Usage: escucha index [--knowledge DIR] [--data DIR] [--embedder lexical|MODEL]
@@ -24,16 +24,6 @@ export function progressReporter(io: CliIO, label: string): (done: number, total
       const tenth = Math.floor(share * 10);
       if (tenth !== lastPlain) { lastPlain = tenth; io.stdout(`${label}: ${done}/${total}\n`); }
     }
-  };
-}
-
-export function retrievalSettings(config: Config, embedder?: string) {
-  const model = embedder && embedder !== 'lexical' ? { model: embedder, provider: 'transformers' as const } : embedder === 'lexical' ? { provider: 'none' as const } : {};
-  return {
-    dataDir: config.data.dir,
-    chunkMaxChars: config.knowledge.chunkMaxChars,
-    embedder: { ...config.retrieval.embedder, ...model },
-    denseWeight: config.retrieval.denseWeight,
   };
 }
 

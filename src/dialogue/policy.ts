@@ -26,7 +26,6 @@ export function decideFromHits(hits: readonly SearchHit[], thresholds: Threshold
   const close = hits.filter((h) => h.confidence >= thresholds.clarify && best.confidence - h.confidence <= thresholds.margin).slice(0, MAX_OPTIONS);
   if (best.confidence >= thresholds.answer && close.length === 1) return { decision: 'answer', hit: best };
   if (close.length >= 2) return { decision: 'clarify', options: close };
-  // Fair but not sure: offer the best ones rather than guess.
-  const options = hits.filter((h) => h.confidence >= thresholds.clarify).slice(0, MAX_OPTIONS);
-  return options.length >= 2 || best.confidence < thresholds.answer ? { decision: 'clarify', options } : { decision: 'answer', hit: best };
+  // Fair but not sure (below the answer threshold): offer the best ones rather than guess.
+  return { decision: 'clarify', options: hits.filter((h) => h.confidence >= thresholds.clarify).slice(0, MAX_OPTIONS) };
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../util/hash.js';
 import type { Article, Block, Section } from './types.js';
 
 /** A piece of one section, small enough to embed, never cutting a list, table or code block. */
@@ -33,7 +33,7 @@ export function chunkArticle(article: Article, maxChars: number): Chunk[] {
         headingPath: section.headingPath,
         markdown: blocks.map((b) => b.markdown).join('\n\n'),
         text,
-        hash: createHash('sha256').update(text).digest('hex'),
+        hash: sha256(text),
       });
     });
   }

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import matter from 'gray-matter';
+import { sha256 } from '../util/hash.js';
 import { foldAccents } from '../util/text.js';
 import { FRONT_MATTER_KEYS, validateFrontMatter, keyLines } from './frontmatter.js';
 import { parseBody } from './markdown.js';
@@ -159,7 +159,7 @@ export function parseKnowledgeFile(relPath: string, file: string, bytes: Uint8Ar
     sections,
     links: body.links,
     keyLines: keys,
-    hash: createHash('sha256').update(bytes).digest('hex'),
+    hash: sha256(bytes),
     ...(value.topic !== undefined && { topic: value.topic }),
     ...(value.product !== undefined && { product: value.product }),
     ...(value.audience !== undefined && { audience: value.audience }),

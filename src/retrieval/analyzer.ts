@@ -18,7 +18,7 @@ export interface Analyzer {
   locale: string;
   /** Lowercased, accent-folded words, before stop words and stemming: the form typos are matched on. */
   words(text: string): string[];
-  /** Search terms: words without stop words, stemmed. */
+  /** Content terms: words without stop words, stemmed (the index keeps stop words, at a low query weight). */
   terms(text: string): string[];
   stem(word: string): string;
   isStopWord(word: string): boolean;

@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
+import type { Config } from '../config/index.js';
+import { sha256 } from '../util/hash.js';
 import { chunkArticle, type KnowledgeBase } from '../knowledge/index.js';
 import { loadEmbedder, type EmbedderSettings } from './embedder.js';
 import { Retriever } from './retriever.js';
@@ -20,13 +21,22 @@ export interface RetrievalBuild {
   built?: BuildStats & { reason: string };
 }
 
-const hash = (text: string) => createHash('sha256').update(text).digest('hex');
+/** The retrieval settings of a configuration; `embedder` overrides the model (`lexical` turns semantic search off). */
+export function retrievalSettings(config: Config, embedder?: string): RetrievalSettings {
+  const model = embedder === 'lexical' ? { provider: 'none' as const } : embedder ? { model: embedder, provider: 'transformers' as const } : {};
+  return {
+    dataDir: config.data.dir,
+    chunkMaxChars: config.knowledge.chunkMaxChars,
+    embedder: { ...config.retrieval.embedder, ...model },
+    denseWeight: config.retrieval.denseWeight,
+  };
+}
 
 /** What the vector index holds for a knowledge base: every chunk, plus each title and alternate question. */
 export function vectorItems(kb: KnowledgeBase, chunkMaxChars: number): VectorItem[] {
   return kb.published.flatMap((article) => [
     ...chunkArticle(article, chunkMaxChars).map((c) => ({ key: c.id, articleId: article.id, text: c.text, hash: c.hash })),
-    ...[article.title, ...article.questions].map((text, i) => ({ key: `${article.id}?${i}`, articleId: article.id, text, hash: hash(text) })),
+    ...[article.title, ...article.questions].map((text, i) => ({ key: `${article.id}?${i}`, articleId: article.id, text, hash: sha256(text) })),
   ]);
 }
 

@@ -10,10 +10,6 @@ export interface DenseSearch { embedder: Embedder; index: VectorIndex; weight: n
 /** Scores within this much are a tie, and an official article then ranks above a forum answer. */
 const TIE = 0.02;
 
-export interface RetrieverOptions {
-  limit?: number;
-}
-
 /** Ranks articles for a query: one confidence per article and the best section to cite. */
 export class Retriever {
   private readonly articles = new Map<string, Article>();
@@ -117,7 +113,7 @@ function passes(article: Article, filters: SearchFilters): boolean {
 }
 
 /** Translations of one topic count once: the customer's language wins, with the better of the two confidences. */
-function preferLocale(hits: SearchHit[], locale: string | undefined): SearchHit[] {
+export function preferLocale(hits: SearchHit[], locale: string | undefined): SearchHit[] {
   const byTopic = new Map<string, SearchHit>();
   const out: SearchHit[] = [];
   for (const hit of hits) {
@@ -125,11 +121,10 @@ function preferLocale(hits: SearchHit[], locale: string | undefined): SearchHit[
     if (!topic) { out.push(hit); continue; }
     const seen = byTopic.get(topic);
     if (!seen) { byTopic.set(topic, hit); out.push(hit); continue; }
-    if (locale && hit.article.locale === locale && seen.article.locale !== locale) {
-      const merged = { ...hit, confidence: Math.max(hit.confidence, seen.confidence) };
-      out[out.indexOf(seen)] = merged;
-      byTopic.set(topic, merged);
-    }
+    const keep = locale && hit.article.locale === locale && seen.article.locale !== locale ? hit : seen;
+    const merged = { ...keep, confidence: Math.max(hit.confidence, seen.confidence) };
+    out[out.indexOf(seen)] = merged;
+    byTopic.set(topic, merged);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../src/knowledge/index.js';
-import { LexicalIndex, Retriever, analyzerFor } from '../../src/retrieval/index.js';
+import { LexicalIndex, Retriever, analyzerFor, type SearchHit } from '../../src/retrieval/index.js';
+import { preferLocale } from '../../src/retrieval/retriever.js';
 import { LOCALES, tempTree } from '../helpers.js';
 
 const article = (fm: Record<string, unknown>, body: string) =>
@@ -63,6 +64,25 @@ describe('search', () => {
     expect(es.map((h) => h.article.id)).toEqual(['cambiar-contrasena']);
     const en = (await r.search('change password contraseña', { locale: 'en' })).hits.filter((h) => h.article.topic === 'password');
     expect(en.map((h) => h.article.id)).toEqual(['change-password']);
+  });
+
+  it('gives a topic the same confidence whichever of its translations is preferred', async () => {
+    const r = await retriever();
+    const query = 'change your password, contraseña nueva';
+    const topic = async (locale: string) => (await r.search(query, { locale })).hits.filter((h) => h.article.topic === 'password');
+    const [es, en] = [await topic('es'), await topic('en')];
+    expect(es.map((h) => h.article.id)).toEqual(['cambiar-contrasena']);
+    expect(en.map((h) => h.article.id)).toEqual(['change-password']);
+    expect(es[0]!.confidence).toBe(en[0]!.confidence);
+  });
+
+  it('keeps the better confidence of two translations, whichever came first', () => {
+    const hit = (id: string, locale: string, confidence: number) =>
+      ({ article: { id, locale, topic: 'password' }, confidence }) as unknown as SearchHit;
+    const merged = preferLocale([hit('cambiar-contrasena', 'es', 0.4), hit('change-password', 'en', 0.8)], 'es');
+    expect(merged.map((h) => [h.article.id, h.confidence])).toEqual([['cambiar-contrasena', 0.8]]);
+    const other = preferLocale([hit('change-password', 'en', 0.8), hit('cambiar-contrasena', 'es', 0.4)], 'es');
+    expect(other.map((h) => [h.article.id, h.confidence])).toEqual([['cambiar-contrasena', 0.8]]);
   });
 
   it('never returns drafts', async () => {

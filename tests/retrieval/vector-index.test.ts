@@ -73,7 +73,6 @@ describe('vector index', () => {
     await VectorIndex.build(dir, embedder, [item('a', 'x', 'one text')]);
     // A crash mid-write leaves a half-written generation and pointer behind; neither is ever read.
     writeFileSync(path.join(dir, 'CURRENT.gen-crashed.tmp'), 'gen-crashed');
-    readdirSync(dir);
     const opened = await VectorIndex.open(dir, embedder.id, embedder.dimensions);
     expect('index' in opened && opened.index.size).toBe(1);
     // The next successful build cleans the leftovers.
