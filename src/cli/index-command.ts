@@ -4,11 +4,13 @@ import { loadKnowledge } from '../knowledge/index.js';
 import { buildRetrieval, retrievalSettings, type RetrievalBuild } from '../retrieval/index.js';
 import type { CliIO } from './io.js';
 
-export const INDEX_HELP = `Usage: escucha index [--knowledge DIR] [--data DIR] [--embedder lexical|MODEL]
+export const INDEX_HELP = `Usage: escucha index [--knowledge DIR] [--data DIR] [--embedder lexical|use-lite|MODEL]
 
 Builds or refreshes the search index of the knowledge folder, re-embedding only what changed.
-Without a sentence model (none can be downloaded here unless retrieval.embedder.allowRemote is on and the hub
-answers), search runs on the lexical index alone, which needs no build: the command says so in one line.
+The configured sentence model is loaded from retrieval.embedder.modelsDir (downloaded only when allowRemote is on
+and the hub answers). When it is missing, the English Universal Sentence Encoder lite that ships with Escucha is
+used for English articles (retrieval.embedder.fallback), and the command says so in one line; with no model at
+all, search runs on the lexical index alone, which needs no build.
 `;
 
 /** Progress as a bar on a terminal, as a few plain lines otherwise (logs, CI). */
@@ -30,6 +32,10 @@ export function progressReporter(io: CliIO, label: string): (done: number, total
 export function describeBuild(build: RetrievalBuild): string[] {
   const lines: string[] = [];
   if (build.lexicalOnlyBecause) lines.push(`semantic search off: ${build.lexicalOnlyBecause}; serving with the lexical index alone`);
+  const { locales, id } = build.retriever.semanticModel ?? {};
+  if (build.fallbackBecause) {
+    lines.push(`semantic search with ${id}${locales ? ` (${locales.join(', ')} only; other languages lexical)` : ''}: ${build.fallbackBecause}`);
+  }
   if (build.built) {
     lines.push(`vector index rebuilt (${build.built.reason}): ${build.built.items} passages, ${build.built.embedded} embedded, ${build.built.reused} reused, ${build.built.seconds.toFixed(1)} s`);
   }

@@ -26,8 +26,13 @@ export const configSchema = z.strictObject({
   }).prefault({}),
   retrieval: z.strictObject({
     embedder: z.strictObject({
-      /** `transformers` loads a sentence model with transformers.js; `none` serves lexical search only. */
-      provider: z.enum(['transformers', 'none']).default('transformers'),
+      /**
+       * `transformers` loads `model` with transformers.js; `use-lite` uses the English Universal Sentence Encoder
+       * lite that ships with Escucha; `none` serves lexical search only.
+       */
+      provider: z.enum(['transformers', 'use-lite', 'none']).default('transformers'),
+      /** When the transformers model cannot be loaded: `use-lite` (English semantic search) or `none` (lexical). */
+      fallback: z.enum(['use-lite', 'none']).default('use-lite'),
       model: z.string().min(1).default('Xenova/multilingual-e5-small'),
       /** Local folder holding `<org>/<name>/{config.json, tokenizer.json, onnx/model_quantized.onnx}`. */
       modelsDir: z.string().min(1).default('models'),

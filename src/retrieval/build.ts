@@ -4,6 +4,7 @@ import { sha256 } from '../util/hash.js';
 import { chunkArticle, type KnowledgeBase } from '../knowledge/index.js';
 import { loadEmbedder, type EmbedderSettings } from './embedder.js';
 import { Retriever } from './retriever.js';
+import { USE_LITE_ID } from './use-lite.js';
 import { VectorIndex, type BuildStats, type VectorItem } from './vector-index.js';
 
 export interface RetrievalSettings {
@@ -17,13 +18,17 @@ export interface RetrievalBuild {
   retriever: Retriever;
   /** Why semantic search is off, when it is: said once, in one line. */
   lexicalOnlyBecause?: string;
+  /** Why the fallback model runs instead of the configured one, when it does. */
+  fallbackBecause?: string;
   /** Set when the vector index was (re)built rather than opened as saved. */
   built?: BuildStats & { reason: string };
 }
 
 /** The retrieval settings of a configuration; `embedder` overrides the model (`lexical` turns semantic search off). */
 export function retrievalSettings(config: Config, embedder?: string): RetrievalSettings {
-  const model = embedder === 'lexical' ? { provider: 'none' as const } : embedder ? { model: embedder, provider: 'transformers' as const } : {};
+  const model = embedder === 'lexical' ? { provider: 'none' as const }
+    : embedder === USE_LITE_ID ? { provider: 'use-lite' as const }
+    : embedder ? { model: embedder, provider: 'transformers' as const, fallback: 'none' as const } : {};
   return {
     dataDir: config.data.dir,
     chunkMaxChars: config.knowledge.chunkMaxChars,
@@ -32,9 +37,12 @@ export function retrievalSettings(config: Config, embedder?: string): RetrievalS
   };
 }
 
-/** What the vector index holds for a knowledge base: every chunk, plus each title and alternate question. */
-export function vectorItems(kb: KnowledgeBase, chunkMaxChars: number): VectorItem[] {
-  return kb.published.flatMap((article) => [
+/**
+ * What the vector index holds for a knowledge base: every chunk, plus each title and alternate question, of the
+ * articles in the languages the model understands.
+ */
+export function vectorItems(kb: KnowledgeBase, chunkMaxChars: number, locales?: readonly string[]): VectorItem[] {
+  return kb.published.filter((a) => !locales || locales.includes(a.locale)).flatMap((article) => [
     ...chunkArticle(article, chunkMaxChars).map((c) => ({ key: c.id, articleId: article.id, text: c.text, hash: c.hash })),
     ...[article.title, ...article.questions].map((text, i) => ({ key: `${article.id}?${i}`, articleId: article.id, text, hash: sha256(text) })),
   ]);
@@ -48,9 +56,9 @@ export async function buildRetrieval(kb: KnowledgeBase, settings: RetrievalSetti
   onProgress?: (done: number, total: number) => void): Promise<RetrievalBuild> {
   const loaded = await loadEmbedder(settings.embedder);
   if (!loaded.embedder) return { retriever: new Retriever(kb), lexicalOnlyBecause: loaded.reason };
-  const { embedder } = loaded;
+  const { embedder, fallbackBecause } = loaded;
   const dir = path.join(settings.dataDir, 'index');
-  const items = vectorItems(kb, settings.chunkMaxChars);
+  const items = vectorItems(kb, settings.chunkMaxChars, embedder.locales);
   const opened = await VectorIndex.open(dir, embedder.id, embedder.dimensions);
   let index: VectorIndex;
   let built: RetrievalBuild['built'];
@@ -63,7 +71,10 @@ export async function buildRetrieval(kb: KnowledgeBase, settings: RetrievalSetti
     index = result.index;
     built = { ...result.stats, reason };
   }
-  return { retriever: new Retriever(kb, { embedder, index, weight: settings.denseWeight }), ...(built && { built }) };
+  return {
+    retriever: new Retriever(kb, { embedder, index, weight: settings.denseWeight }),
+    ...(built && { built }), ...(fallbackBecause && { fallbackBecause }),
+  };
 }
 
 function sameItems(index: VectorIndex, items: readonly VectorItem[]): boolean {

@@ -1,18 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-
-export type EmbedKind = 'query' | 'passage';
-
-/** Turns text into unit-length vectors; cosine similarity is then a dot product. */
-export interface Embedder {
-  /** Model id, part of every persisted index: a different model means a rebuild. */
-  readonly id: string;
-  readonly dimensions: number;
-  embed(texts: readonly string[], kind: EmbedKind): Promise<Float32Array[]>;
-}
+import type { Embedder } from './types.js';
+import { loadUseLite, USE_LITE_ID } from './use-lite.js';
 
 export interface EmbedderSettings {
-  provider: 'transformers' | 'none';
+  provider: 'transformers' | 'use-lite' | 'none';
+  /** What to use when the transformers model cannot be loaded. */
+  fallback: 'use-lite' | 'none';
   model: string;
   modelsDir: string;
   allowRemote: boolean;
@@ -22,7 +16,8 @@ export interface EmbedderSettings {
   batchSize: number;
 }
 
-export type EmbedderLoad = { embedder: Embedder } | { embedder?: undefined; reason: string };
+/** A model, with a note when it is the fallback rather than the configured one; or why there is none. */
+export type EmbedderLoad = { embedder: Embedder; fallbackBecause?: string } | { embedder?: undefined; reason: string };
 
 type FeatureExtractor = (texts: string[], options: { pooling: 'mean'; normalize: boolean }) => Promise<{ data: Float32Array; dims: number[] }>;
 
@@ -32,6 +27,22 @@ type FeatureExtractor = (texts: string[], options: { pooling: 'mean'; normalize:
  */
 export async function loadEmbedder(settings: EmbedderSettings): Promise<EmbedderLoad> {
   if (settings.provider === 'none') return { reason: 'retrieval.embedder.provider is "none"' };
+  if (settings.provider === 'use-lite') return loadUseLiteOrReason(settings.batchSize);
+  const loaded = await loadTransformers(settings);
+  if (loaded.embedder || settings.fallback === 'none') return loaded;
+  const fallback = await loadUseLiteOrReason(settings.batchSize);
+  return fallback.embedder ? { embedder: fallback.embedder, fallbackBecause: loaded.reason } : { reason: `${loaded.reason}; ${fallback.reason}` };
+}
+
+async function loadUseLiteOrReason(batchSize: number): Promise<EmbedderLoad> {
+  try {
+    return { embedder: await loadUseLite(batchSize) };
+  } catch (error) {
+    return { reason: `${USE_LITE_ID} could not be loaded: ${firstLine(error)}` };
+  }
+}
+
+async function loadTransformers(settings: EmbedderSettings): Promise<EmbedderLoad> {
   const local = path.join(settings.modelsDir, ...settings.model.split('/'));
   if (!settings.allowRemote && !existsSync(local)) {
     return { reason: `model "${settings.model}" is not in ${local} and downloads are off (retrieval.embedder.allowRemote)` };
@@ -43,7 +54,7 @@ export async function loadEmbedder(settings: EmbedderSettings): Promise<Embedder
     env.cacheDir = settings.modelsDir;
     env.allowLocalModels = true;
     env.allowRemoteModels = settings.allowRemote;
-    const extractor = (await pipeline('feature-extraction', settings.model, { quantized: settings.quantized })) as unknown as FeatureExtractor;
+    const extractor = (await quietly(() => pipeline('feature-extraction', settings.model, { quantized: settings.quantized }))) as unknown as FeatureExtractor;
     const e5 = /(^|\/)(multilingual-)?e5-/i.test(settings.model);
     const prefix = { query: settings.queryPrefix ?? (e5 ? 'query: ' : ''), passage: settings.passagePrefix ?? (e5 ? 'passage: ' : '') };
     const run = async (texts: string[]): Promise<Float32Array[]> => {
@@ -67,7 +78,28 @@ export async function loadEmbedder(settings: EmbedderSettings): Promise<Embedder
       },
     };
   } catch (error) {
-    const message = ((error as Error).message ?? String(error)).split('\n')[0]!;
-    return { reason: `model "${settings.model}" could not be loaded: ${message}` };
+    // The first native error says what is wrong ("protobuf parsing failed"); the one thrown is the wasm retry's.
+    const cause = (error as { firstWarning?: string }).firstWarning ?? firstLine(error);
+    return { reason: `model "${settings.model}" could not be loaded: ${cause}` };
+  }
+}
+
+const firstLine = (error: unknown) => ((error as Error)?.message ?? String(error)).split('\n')[0]!;
+
+/**
+ * Runs a transformers.js load with its console warnings held back: on a broken model it prints the native
+ * error's whole stack before retrying on wasm, and we promise one line. The first warning is kept for the reason.
+ */
+async function quietly<T>(load: () => Promise<T>): Promise<T> {
+  const warn = console.warn;
+  let firstWarning: string | undefined;
+  console.warn = (...args: unknown[]) => { firstWarning ??= args.map((a) => firstLine(a)).join(' ').trim(); };
+  try {
+    return await load();
+  } catch (error) {
+    if (firstWarning && error && typeof error === 'object') Object.assign(error, { firstWarning });
+    throw error;
+  } finally {
+    console.warn = warn;
   }
 }

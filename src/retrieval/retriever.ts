@@ -1,7 +1,7 @@
 import type { Article, KnowledgeBase, Section } from '../knowledge/index.js';
 import { LexicalIndex, type LexicalMatch } from './lexical.js';
 import type { SearchFilters, SearchHit, SearchResult } from './types.js';
-import type { Embedder } from './embedder.js';
+import type { Embedder } from './types.js';
 import type { VectorIndex } from './vector-index.js';
 
 /** Semantic search, when a model is available: the embedder for queries and the index of passages. */
@@ -39,6 +39,11 @@ export class Retriever {
     return { articles: this.articles.size, sections: this.sectionIndex.size };
   }
 
+  /** The sentence model in use, if any, and the languages it understands. */
+  get semanticModel(): { id: string; locales?: readonly string[] } | undefined {
+    return this.dense && { id: this.dense.embedder.id, ...(this.dense.embedder.locales && { locales: this.dense.embedder.locales }) };
+  }
+
   get mode(): string {
     return this.dense ? `lexical+${this.dense.embedder.id}` : 'lexical';
   }
@@ -47,8 +52,10 @@ export class Retriever {
     const matches = this.articleIndex.search(query, filters.locales);
     const top = matches[0]?.score ?? 0;
     const lexical = new Map(matches.map((m) => [m.key, m]));
-    const dense = await this.denseScores(query);
-    const weight = this.dense?.weight ?? 0;
+    const denseLocales = this.dense?.embedder.locales;
+    const semantic = !!this.dense && (!filters.locale || !denseLocales || denseLocales.includes(filters.locale));
+    const dense = semantic ? await this.denseScores(query) : new Map<string, number>();
+    const weight = semantic ? this.dense!.weight : 0;
     let hits: SearchHit[] = [];
     for (const id of new Set([...lexical.keys(), ...dense.keys()])) {
       const article = this.articles.get(id);
@@ -57,7 +64,10 @@ export class Retriever {
       const match = lexical.get(id);
       const lexicalScore = match ? lexicalConfidence(match, top) : 0;
       const similarity = dense.get(id);
-      const confidence = similarity === undefined ? lexicalScore * (1 - weight) : (1 - weight) * lexicalScore + weight * Math.max(0, similarity);
+      // Articles the model cannot read are judged by words alone; the others lose the semantic share they missed.
+      const readable = !denseLocales || denseLocales.includes(article.locale);
+      const confidence = !readable ? lexicalScore
+        : (1 - weight) * lexicalScore + weight * Math.max(0, similarity ?? 0);
       hits.push({
         article, section: article.sections[0]!, confidence: Math.min(1, Math.max(0, confidence)),
         signals: { lexical: match?.score ?? 0, coverage: match?.coverage ?? 0, ...(similarity !== undefined && { dense: similarity }) },
@@ -67,7 +77,7 @@ export class Retriever {
     hits.sort((a, b) => compareHits(a, b));
     hits = hits.slice(0, limit);
     this.pickSections(query, hits);
-    return { hits, mode: this.mode };
+    return { hits, mode: semantic ? this.mode : 'lexical' };
   }
 
   /** Best cosine similarity per article over its passages, title and alternate questions. */

@@ -24,3 +24,15 @@ export interface SearchResult {
   /** What actually ran: `lexical`, or `lexical+<model id>`. */
   mode: string;
 }
+
+export type EmbedKind = 'query' | 'passage';
+
+/** Turns text into unit-length vectors; cosine similarity is then a dot product. */
+export interface Embedder {
+  /** Model id, part of every persisted index: a different model means a rebuild. */
+  readonly id: string;
+  readonly dimensions: number;
+  /** Languages the model understands; absent means all. Other languages are searched lexically only. */
+  readonly locales?: readonly string[];
+  embed(texts: readonly string[], kind: EmbedKind): Promise<Float32Array[]>;
+}

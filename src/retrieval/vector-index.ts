@@ -1,7 +1,7 @@
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
-import type { Embedder } from './embedder.js';
+import type { Embedder } from './types.js';
 
 /** Something to embed: a chunk of a section, or an article's title or alternate question. */
 export interface VectorItem { key: string; articleId: string; text: string; hash: string }
