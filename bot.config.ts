@@ -8,7 +8,7 @@ export default defineConfig({
   knowledge: { dir: 'knowledge' },
   data: { dir: 'data' },
   dialogue: {
-    thresholds: { answer: 0.55, clarify: 0.35 },
+    thresholds: { answer: 0.45, clarify: 0.25, margin: 0.03 },
   },
   server: { port: 3978 },
 });

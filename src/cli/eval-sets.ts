@@ -1,13 +1,16 @@
 /**
  * Turns the public intent data sets in ../shared/eval into knowledge folders and case files for `escucha eval`:
  * one article per intent whose alternate questions are the first K training utterances, and held-out queries
- * as cases (clinc150's out-of-scope queries expect no article). Output: data/eval/<set>/{knowledge/, cases.jsonl}.
+ * as cases (clinc150's out-of-scope queries expect no article), plus other held-out queries for tuning.
+ * Output: data/eval/<set>/{knowledge/, cases.jsonl, dev.jsonl}.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 
-export interface EvalSet { name: string; locale: string; knowledge: string; cases: string }
+/** `cases` are held-out test queries; `devCases` are other held-out queries, for tuning (calibration) only. */
+export interface EvalSet { name: string; locale: string; knowledge: string; cases: string; devCases: string }
+interface Split { rows: Rows; oos: string[] }
 type Rows = Array<[text: string, intent: string]>;
 
 const readable = (intent: string) => {
@@ -17,7 +20,15 @@ const readable = (intent: string) => {
 const idOf = (intent: string) => intent.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 const yamlString = (s: string) => JSON.stringify(s);
 
-function writeSet(outRoot: string, name: string, locale: string, train: Rows, test: Rows, oos: string[], k: number): EvalSet {
+function writeCases(file: string, name: string, locale: string, { rows, oos }: Split): void {
+  const cases = [
+    ...rows.map(([q, intent], i) => ({ id: `${name}-${i}`, q, expect: [idOf(intent)], lang: locale })),
+    ...oos.map((q, i) => ({ id: `${name}-oos-${i}`, q, expect: [], lang: locale })),
+  ];
+  writeFileSync(file, `${cases.map((c) => JSON.stringify(c)).join('\n')}\n`);
+}
+
+function writeSet(outRoot: string, name: string, locale: string, train: Rows, test: Split, dev: Split, k: number): EvalSet {
   const dir = path.join(outRoot, name);
   rmSync(dir, { recursive: true, force: true });
   const knowledge = path.join(dir, 'knowledge');
@@ -37,12 +48,22 @@ function writeSet(outRoot: string, name: string, locale: string, train: Rows, te
       ...questions.map((q) => `  - ${yamlString(q)}`), '---', '', body(title), '',
     ].join('\n'));
   }
-  const cases = [
-    ...test.map(([q, intent], i) => ({ id: `${name}-${i}`, q, expect: [idOf(intent)], lang: locale })),
-    ...oos.map((q, i) => ({ id: `${name}-oos-${i}`, q, expect: [], lang: locale })),
-  ];
-  writeFileSync(path.join(dir, 'cases.jsonl'), `${cases.map((c) => JSON.stringify(c)).join('\n')}\n`);
-  return { name, locale, knowledge, cases: path.join(dir, 'cases.jsonl') };
+  writeCases(path.join(dir, 'cases.jsonl'), name, locale, test);
+  writeCases(path.join(dir, 'dev.jsonl'), `${name}-dev`, locale, dev);
+  return { name, locale, knowledge, cases: path.join(dir, 'cases.jsonl'), devCases: path.join(dir, 'dev.jsonl') };
+}
+
+/** Up to `take` rows per intent after its first `skip` (which became the article's questions). */
+function beyondFirst(rows: Rows, skip: number, take: number): Rows {
+  const seen = new Map<string, number>();
+  const used = new Set<string>();
+  return rows.filter(([text, intent]) => {
+    const n = (seen.get(intent) ?? 0) + 1;
+    seen.set(intent, n);
+    const key = `${intent}\u0000${text.toLowerCase()}`;
+    if (n <= skip) { used.add(key); return false; }
+    return n <= skip + take && !used.has(key);
+  });
 }
 
 export function buildEvalSets(shared: string, outRoot: string, k = 10): EvalSet[] {
@@ -52,10 +73,17 @@ export function buildEvalSets(shared: string, outRoot: string, k = 10): EvalSet[
   const tsv = (file: string): Rows => readFileSync(file, 'utf8').split('\n').filter(Boolean)
     .map((line): [string, string] => { const [intent = '', ...text] = line.split('\t'); return [text.join(' ').trim(), intent]; })
     .filter(([text, intent]) => text && intent !== 'intent');
+  const banking = csv(path.join(shared, 'banking77/train.csv'));
   const clinc = JSON.parse(readFileSync(path.join(shared, 'clinc150/data_full.json'), 'utf8')) as Record<string, Rows>;
+  const oos = (rows: Rows) => rows.map(([q]) => q);
   return [
-    writeSet(outRoot, 'banking77', 'en', csv(path.join(shared, 'banking77/train.csv')), csv(path.join(shared, 'banking77/test.csv')), [], k),
-    writeSet(outRoot, 'clinc150', 'en', clinc.train!, clinc.test!, clinc.oos_test!.map(([q]) => q), k),
-    writeSet(outRoot, 'tod-es', 'es', tsv(path.join(shared, 'tod-es/train-es.intent_text.tsv')), tsv(path.join(shared, 'tod-es/test-es.intent_text.tsv')), [], k),
+    // banking77 has no validation split: its dev queries are training utterances beyond the K used as questions.
+    writeSet(outRoot, 'banking77', 'en', banking, { rows: csv(path.join(shared, 'banking77/test.csv')), oos: [] },
+      { rows: beyondFirst(banking, k, 15), oos: [] }, k),
+    writeSet(outRoot, 'clinc150', 'en', clinc.train!, { rows: clinc.test!, oos: oos(clinc.oos_test!) },
+      { rows: clinc.val!, oos: oos(clinc.oos_val!) }, k),
+    writeSet(outRoot, 'tod-es', 'es', tsv(path.join(shared, 'tod-es/train-es.intent_text.tsv')),
+      { rows: tsv(path.join(shared, 'tod-es/test-es.intent_text.tsv')), oos: [] },
+      { rows: tsv(path.join(shared, 'tod-es/eval-es.intent_text.tsv')), oos: [] }, k),
   ];
 }

@@ -6,18 +6,21 @@ import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config/index.js';
 import { decideFromHits } from '../dialogue/policy.js';
 import { loadKnowledge } from '../knowledge/index.js';
-import { buildRetrieval, retrievalSettings } from '../retrieval/index.js';
-import { buildEvalSets } from './eval-sets.js';
+import { buildRetrieval, fitPlatt, retrievalSettings, USE_LITE_ID } from '../retrieval/index.js';
+import { buildEvalSets, type EvalSet } from './eval-sets.js';
 import { UsageError, type CliIO } from './io.js';
 
 export const EVAL_HELP = `Usage:
   escucha eval retrieval --knowledge DIR --cases FILE.jsonl [--json] [--embedder lexical]
-  escucha eval all [--shared DIR] [--json]
+  escucha eval all [--shared DIR] [--json] [--embedder lexical|use-lite|MODEL]
+  escucha eval calibrate [--shared DIR]
 
 retrieval  indexes DIR, sends every case through the production search, thresholds and decision policy, and
            prints top1, top3, mrr, answeredCorrect, clarified, oosRejected, oosPrecision and latency.
 all        turns the public sets in ../shared/eval (banking77, clinc150 with out-of-scope, tod-es) into knowledge
            folders under data/eval (K = 10 alternate questions per article), evaluates each, and prints a table.
+calibrate  fits the confidence calibration (per search mode and language) on the sets' development queries,
+           never their test queries, and prints it as code for src/retrieval/calibration.ts.
 --json     the last line of standard output is one JSON object with the figures.
 `;
 
@@ -48,18 +51,24 @@ const share = (n: number, d: number) => (d ? n / d : 0);
 const percentile = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : 0;
 const round = (n: number, digits = 4) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-export async function evaluateRetrieval(config: Config, knowledgeDir: string, casesFile: string, embedder?: string): Promise<RetrievalReport> {
+/** The production retriever for a knowledge folder, indexed in a throwaway data folder. */
+async function retrieverFor(config: Config, knowledgeDir: string, embedder?: string,
+  calibration?: { raw: true; without: (articleId: string) => boolean }) {
   const started = performance.now();
-  const kb = await loadKnowledge({ dir: knowledgeDir, locales: config.locales, maxFileBytes: config.knowledge.maxFileBytes });
-  // A throwaway data folder: evaluation never touches the production index.
+  const loaded = await loadKnowledge({ dir: knowledgeDir, locales: config.locales, maxFileBytes: config.knowledge.maxFileBytes });
+  const kb = calibration ? { ...loaded, published: loaded.published.filter((a) => !calibration.without(a.id)) } : loaded;
+  // Evaluation never touches the production index.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'escucha-eval-'));
-  let retriever;
   try {
-    ({ retriever } = await buildRetrieval(kb, { ...retrievalSettings(config, embedder), dataDir }));
+    const { retriever } = await buildRetrieval(kb, { ...retrievalSettings(config, embedder), dataDir, ...(calibration && { calibration: false }) });
+    return { retriever, seconds: (performance.now() - started) / 1000 };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
-  const seconds = (performance.now() - started) / 1000;
+}
+
+export async function evaluateRetrieval(config: Config, knowledgeDir: string, casesFile: string, embedder?: string): Promise<RetrievalReport> {
+  const { retriever, seconds } = await retrieverFor(config, knowledgeDir, embedder);
   const cases = readCases(casesFile);
   const thresholds = config.dialogue.thresholds;
   let top1 = 0, top3 = 0, mrr = 0, answeredCorrect = 0, clarified = 0, oosRejected = 0, notAnswered = 0, notAnsweredOos = 0;
@@ -114,20 +123,66 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (kind === 'all') {
-    const shared = path.resolve(io.cwd, values.shared ?? '../shared/eval');
-    let sets;
-    try { sets = buildEvalSets(shared, path.join(config.data.dir, 'eval')); } catch (error) { throw new UsageError((error as Error).message); }
+    const sets = evalSets(io, values.shared, config);
     const rows: Record<string, RetrievalReport> = {};
     io.stdout('| set | mode | top-1 | top-3 | MRR | answered correctly | clarified | OOS turned away | p50 ms | p95 ms |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n');
     for (const set of sets) {
-      const r = await evaluateRetrieval(config, set.knowledge, set.cases, values.embedder);
-      rows[set.name] = r;
-      io.stdout(`| ${set.name} | ${r.embedder} | ${pct(r.top1)} | ${pct(r.top3)} | ${pct(r.mrr)} | ${pct(r.answeredCorrect)} | ${pct(r.clarified)} | ${pct(r.oosRejected)} | ${r.latencyMs.p50} | ${r.latencyMs.p95} |\n`);
+      // Without --embedder, each set runs lexical-only and as configured, so the table shows what the model adds.
+      const modes = values.embedder ? [values.embedder] : ['lexical', undefined];
+      for (const mode of modes) {
+        const r = await evaluateRetrieval(config, set.knowledge, set.cases, mode);
+        if (mode === undefined && r.embedder === 'lexical') continue;
+        rows[`${set.name}/${r.embedder}`] = r;
+        io.stdout(`| ${set.name} | ${r.embedder} | ${pct(r.top1)} | ${pct(r.top3)} | ${pct(r.mrr)} | ${pct(r.answeredCorrect)} | ${pct(r.clarified)} | ${pct(r.oosRejected)} | ${r.latencyMs.p50} | ${r.latencyMs.p95} |\n`);
+      }
     }
     if (values.json) io.stdout(`${JSON.stringify(rows)}\n`);
     return 0;
   }
-  throw new UsageError(`unknown evaluation "${kind}" (expected retrieval or all)`);
+  if (kind === 'calibrate') {
+    io.stdout(await fitCalibration(config, evalSets(io, values.shared, config)));
+    return 0;
+  }
+  throw new UsageError(`unknown evaluation "${kind}" (expected retrieval, all or calibrate)`);
+}
+
+function evalSets(io: CliIO, shared: string | undefined, config: Config): EvalSet[] {
+  try {
+    return buildEvalSets(path.resolve(io.cwd, shared ?? '../shared/eval'), path.join(config.data.dir, 'eval'));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/**
+ * Top-1 raw scores on development queries, labelled right or wrong, pooled per calibration key, then fitted.
+ * Every fourth article is left out of the knowledge base, so its queries play the out-of-scope questions real
+ * customers ask (most sets have none, and a calibration that never saw one would answer them).
+ */
+async function fitCalibration(config: Config, sets: readonly EvalSet[]): Promise<string> {
+  const samples = new Map<string, { score: number; correct: boolean }[]>();
+  for (const set of sets) {
+    const ids = [...new Set(readCases(set.devCases).flatMap((c) => c.expect))].sort();
+    const leftOut = new Set(ids.filter((_, i) => i % 4 === 3));
+    for (const embedder of set.locale === 'en' ? ['lexical', USE_LITE_ID] : ['lexical']) {
+      const { retriever } = await retrieverFor(config, set.knowledge, embedder, { raw: true, without: (id) => leftOut.has(id) });
+      for (const c of readCases(set.devCases)) {
+        const best = (await retriever.search(c.q, c.lang ? { locale: c.lang } : {}, 1)).hits[0];
+        if (!best) continue;
+        const list = samples.get(best.signals.calibration) ?? [];
+        list.push({ score: best.signals.raw, correct: c.expect.includes(best.article.id) });
+        samples.set(best.signals.calibration, list);
+      }
+    }
+  }
+  const lines = ['export const DEFAULT_CALIBRATION: Calibration = {'];
+  for (const [key, list] of [...samples].sort(([a], [b]) => a.localeCompare(b))) {
+    const { slope, intercept } = fitPlatt(list);
+    const right = list.filter((s) => s.correct).length;
+    lines.push(`  // ${list.length} development queries (a quarter of them out of scope), ${(100 * right / list.length).toFixed(1)}% right at top 1`);
+    lines.push(`  '${key}': { slope: ${slope.toFixed(3)}, intercept: ${intercept.toFixed(3)} },`);
+  }
+  return `${lines.join('\n')}\n};\n`;
 }
 
 function formatReport(r: RetrievalReport): string {

@@ -49,9 +49,9 @@ export const configSchema = z.strictObject({
   }).prefault({}),
   dialogue: z.strictObject({
     thresholds: z.strictObject({
-      answer: unit().default(0.55),
-      clarify: unit().default(0.35),
-      margin: unit().default(0.08),
+      answer: unit().default(0.45),
+      clarify: unit().default(0.25),
+      margin: unit().default(0.03),
     }).prefault({}),
   }).prefault({}),
   server: z.strictObject({

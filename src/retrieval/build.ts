@@ -5,6 +5,7 @@ import { chunkArticle, type KnowledgeBase } from '../knowledge/index.js';
 import { loadEmbedder, type EmbedderSettings } from './embedder.js';
 import { Retriever } from './retriever.js';
 import { USE_LITE_ID } from './use-lite.js';
+import type { Calibration } from './calibration.js';
 import { VectorIndex, type BuildStats, type VectorItem } from './vector-index.js';
 
 export interface RetrievalSettings {
@@ -12,6 +13,8 @@ export interface RetrievalSettings {
   chunkMaxChars: number;
   embedder: EmbedderSettings;
   denseWeight: number;
+  /** `false` leaves confidences raw, for fitting a calibration; default: the built-in one. */
+  calibration?: Calibration | false;
 }
 
 export interface RetrievalBuild {
@@ -55,7 +58,7 @@ export function vectorItems(kb: KnowledgeBase, chunkMaxChars: number, locales?: 
 export async function buildRetrieval(kb: KnowledgeBase, settings: RetrievalSettings,
   onProgress?: (done: number, total: number) => void): Promise<RetrievalBuild> {
   const loaded = await loadEmbedder(settings.embedder);
-  if (!loaded.embedder) return { retriever: new Retriever(kb), lexicalOnlyBecause: loaded.reason };
+  if (!loaded.embedder) return { retriever: new Retriever(kb, undefined, settings.calibration), lexicalOnlyBecause: loaded.reason };
   const { embedder, fallbackBecause } = loaded;
   const dir = path.join(settings.dataDir, 'index');
   const items = vectorItems(kb, settings.chunkMaxChars, embedder.locales);
@@ -72,7 +75,7 @@ export async function buildRetrieval(kb: KnowledgeBase, settings: RetrievalSetti
     built = { ...result.stats, reason };
   }
   return {
-    retriever: new Retriever(kb, { embedder, index, weight: settings.denseWeight }),
+    retriever: new Retriever(kb, { embedder, index, weight: settings.denseWeight }, settings.calibration),
     ...(built && { built }), ...(fallbackBecause && { fallbackBecause }),
   };
 }

@@ -7,3 +7,4 @@ export { loadEmbedder, type EmbedderSettings } from './embedder.js';
 export { USE_LITE_ID } from './use-lite.js';
 export { VectorIndex, type VectorItem, type BuildStats } from './vector-index.js';
 export type { DenseSearch } from './retriever.js';
+export { DEFAULT_CALIBRATION, fitPlatt, calibrate, calibrationKey, type Calibration, type PlattScale } from './calibration.js';

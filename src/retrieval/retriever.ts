@@ -2,6 +2,7 @@ import type { Article, KnowledgeBase, Section } from '../knowledge/index.js';
 import { LexicalIndex, type LexicalMatch } from './lexical.js';
 import type { SearchFilters, SearchHit, SearchResult } from './types.js';
 import type { Embedder } from './types.js';
+import { calibrate, calibrationKey, DEFAULT_CALIBRATION, type Calibration } from './calibration.js';
 import type { VectorIndex } from './vector-index.js';
 
 /** Semantic search, when a model is available: the embedder for queries and the index of passages. */
@@ -16,7 +17,9 @@ export class Retriever {
   private readonly articleIndex: LexicalIndex;
   private readonly sectionIndex: LexicalIndex;
 
-  constructor(readonly knowledge: KnowledgeBase, private readonly dense?: DenseSearch) {
+  /** `calibration: false` leaves confidences raw (for fitting a calibration). */
+  constructor(readonly knowledge: KnowledgeBase, private readonly dense?: DenseSearch,
+    private readonly calibration: Calibration | false = DEFAULT_CALIBRATION) {
     const published = knowledge.published;
     for (const article of published) this.articles.set(article.id, article);
     this.articleIndex = new LexicalIndex(published.map((a) => ({
@@ -66,11 +69,13 @@ export class Retriever {
       const similarity = dense.get(id);
       // Articles the model cannot read are judged by words alone; the others lose the semantic share they missed.
       const readable = !denseLocales || denseLocales.includes(article.locale);
-      const confidence = !readable ? lexicalScore
-        : (1 - weight) * lexicalScore + weight * Math.max(0, similarity ?? 0);
+      const fused = semantic && readable;
+      const raw = Math.min(1, Math.max(0, fused ? (1 - weight) * lexicalScore + weight * Math.max(0, similarity ?? 0) : lexicalScore));
+      const key = calibrationKey(fused ? this.dense!.embedder.id : 'lexical', article.locale);
+      const scale = this.calibration ? this.calibration[key] : undefined;
       hits.push({
-        article, section: article.sections[0]!, confidence: Math.min(1, Math.max(0, confidence)),
-        signals: { lexical: match?.score ?? 0, coverage: match?.coverage ?? 0, ...(similarity !== undefined && { dense: similarity }) },
+        article, section: article.sections[0]!, confidence: calibrate(raw, scale),
+        signals: { raw, calibration: key, lexical: match?.score ?? 0, coverage: match?.coverage ?? 0, ...(similarity !== undefined && { dense: similarity }) },
       });
     }
     hits = preferLocale(hits, filters.locale);

@@ -16,7 +16,13 @@ export interface SearchHit {
   /** Confidence in [0, 1] that this article answers the query; the dialogue thresholds read it. */
   confidence: number;
   /** Signals that produced it, for explanations and evaluation. */
-  signals: { lexical: number; coverage: number; dense?: number };
+  signals: {
+    /** The fused score before calibration. */
+    raw: number;
+    /** Which calibration applies to it (`<model>/<locale>`). */
+    calibration: string;
+    lexical: number; coverage: number; dense?: number;
+  };
 }
 
 export interface SearchResult {

@@ -18,7 +18,7 @@ describe('configuration', () => {
     const root = tempTree({});
     const config = await loadConfig({ root, env: {} });
     expect(config.locales).toEqual({ default: 'es', supported: ['es', 'en'] });
-    expect(config.dialogue.thresholds).toEqual({ answer: 0.55, clarify: 0.35, margin: 0.08 });
+    expect(config.dialogue.thresholds).toEqual({ answer: 0.45, clarify: 0.25, margin: 0.03 });
     expect(config.knowledge.dir).toBe(path.join(root, 'knowledge'));
     expect(config.data.dir).toBe(path.join(root, 'data'));
     expect(config.server.port).toBe(3978);
@@ -61,7 +61,7 @@ describe('configuration', () => {
     const good = tempTree({ 'bot.config.ts': `import { defineConfig } from ${JSON.stringify(defineConfig)};\nexport default defineConfig({ knowledge: { dir: 'kb' }, dialogue: { thresholds: { answer: 0.7 } } });\n` });
     const config = await loadConfig({ root: good, env: {} });
     expect(config.knowledge.dir).toBe(path.join(good, 'kb'));
-    expect(config.dialogue.thresholds).toEqual({ answer: 0.7, clarify: 0.35, margin: 0.08 });
+    expect(config.dialogue.thresholds).toEqual({ answer: 0.7, clarify: 0.25, margin: 0.03 });
 
     const bad = tempTree({ 'bot.config.ts': 'export default { knowledge: { maxFileBytes: -1 } };\n' });
     await expect(loadConfig({ root: bad, env: {} })).rejects.toThrow(
