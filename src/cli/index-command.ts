@@ -1,16 +1,22 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
-import { loadKnowledge } from '../knowledge/index.js';
-import { buildRetrieval, retrievalSettings, type RetrievalBuild } from '../retrieval/index.js';
+import { loadKnowledge, type KnowledgeOptions } from '../knowledge/index.js';
+import {
+  buildRetrieval, LiveRetrieval, retrievalSettings, type LiveReload, type RetrievalBuild, type RetrievalSettings,
+} from '../retrieval/index.js';
 import type { CliIO } from './io.js';
 
-export const INDEX_HELP = `Usage: escucha index [--knowledge DIR] [--data DIR] [--embedder lexical|use-lite|MODEL]
+export const INDEX_HELP = `Usage: escucha index [--knowledge DIR] [--data DIR] [--embedder lexical|use-lite|MODEL] [--watch]
 
 Builds or refreshes the search index of the knowledge folder, re-embedding only what changed.
 The configured sentence model is loaded from retrieval.embedder.modelsDir (downloaded only when allowRemote is on
 and the hub answers). When it is missing, the English Universal Sentence Encoder lite that ships with Escucha is
 used for English articles (retrieval.embedder.fallback), and the command says so in one line; with no model at
 all, search runs on the lexical index alone, which needs no build.
+
+  --watch  keep running after the build: every file saved, added or deleted in the knowledge folder is re-indexed
+           within a second or two, with one line per reload and the errors of the files changed; Ctrl-C stops
 `;
 
 /** Progress as a bar on a terminal, as a few plain lines otherwise (logs, CI). */
@@ -45,19 +51,75 @@ export function describeBuild(build: RetrievalBuild): string[] {
 export async function indexCommand(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args, strict: true, allowPositionals: false,
-    options: { knowledge: { type: 'string' }, data: { type: 'string' }, embedder: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      knowledge: { type: 'string' }, data: { type: 'string' }, embedder: { type: 'string' }, config: { type: 'string' },
+      watch: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) { io.stdout(INDEX_HELP); return 0; }
   const config = await loadConfig({
     root: io.cwd, env: io.env, ...(values.config && { file: values.config }),
     overrides: { ...(values.knowledge && { knowledge: { dir: values.knowledge } }), ...(values.data && { data: { dir: values.data } }) },
   });
-  const kb = await loadKnowledge({ dir: config.knowledge.dir, locales: config.locales, maxFileBytes: config.knowledge.maxFileBytes });
-  const errors = kb.diagnostics.filter((d) => d.severity === 'error').length;
-  const build = await buildRetrieval(kb, retrievalSettings(config, values.embedder), progressReporter(io, 'embedding'));
+  const knowledge: KnowledgeOptions = { dir: config.knowledge.dir, locales: config.locales, maxFileBytes: config.knowledge.maxFileBytes };
+  const settings = retrievalSettings(config, values.embedder);
+  const progress = progressReporter(io, 'embedding');
+  if (values.watch) return watchIndex(io, knowledge, settings, progress);
+  reportReady(io, await buildRetrieval(await loadKnowledge(knowledge), settings, progress));
+  return 0;
+}
+
+function reportReady(io: CliIO, build: RetrievalBuild): void {
   for (const line of describeBuild(build)) io.stdout(`${line}\n`);
   const { articles, sections } = build.retriever.size;
+  const errors = build.retriever.knowledge.diagnostics.filter((d) => d.severity === 'error').length;
   io.stdout(`index ready: ${articles} published articles, ${sections} sections, search mode ${build.retriever.mode}`
     + `${errors ? `; ${errors} knowledge errors (run escucha lint)` : ''}\n`);
+}
+
+/** Builds, then rebuilds on every change to the knowledge folder until stopped. */
+async function watchIndex(io: CliIO, knowledge: KnowledgeOptions, settings: RetrievalSettings,
+  progress: (done: number, total: number) => void): Promise<number> {
+  const shown = (file: string) => {
+    const relative = path.relative(io.cwd, file);
+    return relative.startsWith('..') ? file : relative.split(path.sep).join('/') || '.';
+  };
+  const live = new LiveRetrieval({
+    knowledge, retrieval: settings,
+    onReload: (reload) => { for (const line of describeReload(reload, knowledge.dir, shown)) io.stdout(`${line}\n`); },
+    onError: (message) => io.stderr(`escucha index: ${message}\n`),
+  });
+  reportReady(io, await live.start(progress));
+  io.stdout(`watching ${shown(knowledge.dir)} for changes (Ctrl-C stops)\n`);
+  await whenStopped(io.signal);
+  await live.close();
   return 0;
+}
+
+/** One line for the reload, then the errors it brought, as escucha lint prints them. */
+export function describeReload(reload: LiveReload, dir: string, shown: (file: string) => string): string[] {
+  const removed = new Set(reload.removed);
+  const names = reload.files.map((rel) => `${shown(path.join(dir, rel))}${removed.has(rel) ? ' (deleted)' : ''}`);
+  const listed = !names.length ? shown(dir)
+    : names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+  return [
+    `reloaded ${listed}: ${reload.articles} published articles in ${reload.seconds.toFixed(2)} s`,
+    ...reload.diagnostics.filter((d) => d.severity === 'error').map((d) => `${shown(d.file)}:${d.line}: error: ${d.message}`),
+  ];
+}
+
+/** Resolves when `signal` aborts or, without one, on the first SIGINT or SIGTERM (a second one then kills). */
+function whenStopped(signal?: AbortSignal): Promise<void> {
+  if (signal) {
+    return signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  }
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 }

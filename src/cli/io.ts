@@ -5,6 +5,8 @@ export interface CliIO {
   cwd: string;
   env: NodeJS.ProcessEnv;
   isTTY: boolean;
+  /** Stops a command that keeps running (index --watch); without it, SIGINT or SIGTERM does. */
+  signal?: AbortSignal;
 }
 
 export const processIO = (): CliIO => ({

@@ -3,3 +3,4 @@ export { loadKnowledge, listKnowledgeFiles, readKnowledgeFile, KnowledgeDirError
 export { assembleKnowledge, type KnowledgeBase } from './assemble.js';
 export { parseKnowledgeFile, defaultId, type FileResult } from './file.js';
 export { chunkArticle, type Chunk } from './chunk.js';
+export { watchKnowledge, ignoredPath, WHOLE_FOLDER, type KnowledgeWatcher, type WatchOptions } from './watch.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Config } from '../config/index.js';
 import { sha256 } from '../util/hash.js';
 import { chunkArticle, type KnowledgeBase } from '../knowledge/index.js';
-import { loadEmbedder, type EmbedderSettings } from './embedder.js';
+import { loadEmbedder, type EmbedderLoad, type EmbedderSettings } from './embedder.js';
 import { Retriever } from './retriever.js';
 import { USE_LITE_ID } from './use-lite.js';
 import type { Calibration } from './calibration.js';
@@ -54,10 +54,11 @@ export function vectorItems(kb: KnowledgeBase, chunkMaxChars: number, locales?: 
 /**
  * Everything search needs for a knowledge base: the lexical index (built in memory, fast), and when a model loads,
  * the saved vector index, refreshed when the knowledge or the model changed, re-embedding only what changed.
+ * `preloaded` is a model loaded earlier, so that rebuilding on every knowledge edit does not load it again.
  */
 export async function buildRetrieval(kb: KnowledgeBase, settings: RetrievalSettings,
-  onProgress?: (done: number, total: number) => void): Promise<RetrievalBuild> {
-  const loaded = await loadEmbedder(settings.embedder);
+  onProgress?: (done: number, total: number) => void, preloaded?: EmbedderLoad): Promise<RetrievalBuild> {
+  const loaded = preloaded ?? await loadEmbedder(settings.embedder);
   if (!loaded.embedder) return { retriever: new Retriever(kb, undefined, settings.calibration), lexicalOnlyBecause: loaded.reason };
   const { embedder, fallbackBecause } = loaded;
   const dir = path.join(settings.dataDir, 'index');

@@ -1,3 +1,5 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureIO, tempTree } from '../helpers.js';
@@ -43,5 +45,32 @@ describe('escucha index', () => {
     const io = captureIO(root);
     expect(await main(['index', '--knowledge', 'kb', '--embedder', 'lexical'], io)).toBe(0);
     expect(io.out()).toContain('semantic search off: retrieval.embedder.provider is "none"; serving with the lexical index alone');
+  });
+
+  it('with --watch, reindexes each change until stopped, with the errors of the files changed', async () => {
+    const root = tempTree({
+      'knowledge/es/a.md': '---\ntitle: Cambiar la contraseña\n---\nAbre ajustes.\n',
+      'knowledge/es/b.md': '---\ntitle: Roaming\n---\nEn la UE.\n',
+    });
+    const stop = new AbortController();
+    const io = { ...captureIO(root), signal: stop.signal };
+    const until = async (done: () => boolean) => { while (!done()) await new Promise((resolve) => setTimeout(resolve, 10)); };
+    const exit = main(['index', '--watch', '--embedder', 'lexical'], io);
+    await until(() => io.out().includes('watching'));
+    writeFileSync(path.join(root, 'knowledge/es/b.md'), '---\ntitle: [Roaming\n---\nEn la UE.\n');
+    await until(() => io.out().includes('reloaded'));
+    rmSync(path.join(root, 'knowledge/es/a.md'));
+    await until(() => io.out().includes('(deleted)'));
+    stop.abort();
+    expect(await exit).toBe(0);
+    expect(io.out().split('\n').slice(1)).toEqual([
+      'index ready: 2 published articles, 2 sections, search mode lexical',
+      'watching knowledge for changes (Ctrl-C stops)',
+      expect.stringMatching(/^reloaded knowledge\/es\/b\.md: 1 published articles in \d+\.\d\d s$/),
+      expect.stringMatching(/^knowledge\/es\/b\.md:\d+: error: /),
+      expect.stringMatching(/^reloaded knowledge\/es\/a\.md \(deleted\): 0 published articles in \d+\.\d\d s$/),
+      '',
+    ]);
+    expect(io.err()).toBe('');
   });
 });
