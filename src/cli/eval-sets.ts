@@ -13,7 +13,8 @@ export interface EvalSet { name: string; locale: string; knowledge: string; case
 interface Split { rows: Rows; oos: string[] }
 type Rows = Array<[text: string, intent: string]>;
 
-const readable = (intent: string) => {
+/** `card_arrival` → "Card arrival". */
+export const readableIntent = (intent: string) => {
   const words = intent.replace(/^.*\//, '').replace(/[_/]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
@@ -42,7 +43,7 @@ function writeSet(outRoot: string, name: string, locale: string, train: Rows, te
   }
   const body = locale === 'es' ? (t: string) => `Este artículo trata sobre: ${t.toLowerCase()}.` : (t: string) => `This article is about: ${t.toLowerCase()}.`;
   for (const [intent, questions] of byIntent) {
-    const title = readable(intent);
+    const title = readableIntent(intent);
     writeFileSync(path.join(knowledge, `${idOf(intent)}.md`), [
       '---', `id: ${idOf(intent)}`, `title: ${yamlString(title)}`, `locale: ${locale}`, 'questions:',
       ...questions.map((q) => `  - ${yamlString(q)}`), '---', '', body(title), '',

@@ -9,6 +9,7 @@ import { loadKnowledge } from '../knowledge/index.js';
 import { buildRetrieval, fitPlatt, retrievalSettings, USE_LITE_ID } from '../retrieval/index.js';
 import { buildEvalSets, type EvalSet } from './eval-sets.js';
 import { UsageError, type CliIO } from './io.js';
+import { latencySummary, round } from '../util/stats.js';
 
 export const EVAL_HELP = `Usage:
   escucha eval retrieval --knowledge DIR --cases FILE.jsonl [--json] [--embedder lexical]
@@ -48,8 +49,6 @@ function readCases(file: string): RetrievalCase[] {
 }
 
 const share = (n: number, d: number) => (d ? n / d : 0);
-const percentile = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : 0;
-const round = (n: number, digits = 4) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** The production retriever for a knowledge folder, indexed in a throwaway data folder. */
 async function retrieverFor(config: Config, knowledgeDir: string, embedder?: string,
@@ -92,14 +91,13 @@ export async function evaluateRetrieval(config: Config, knowledgeDir: string, ca
   }
   const inScope = cases.filter((c) => c.expect.length).length;
   const outOfScope = cases.length - inScope;
-  latencies.sort((a, b) => a - b);
   return {
     cases: cases.length, inScope, outOfScope,
     top1: round(share(top1, inScope)), top3: round(share(top3, inScope)), mrr: round(share(mrr, inScope)),
     answeredCorrect: round(share(answeredCorrect, inScope)), clarified: round(share(clarified, inScope)),
     oosRejected: outOfScope ? round(share(oosRejected, outOfScope)) : null,
     oosPrecision: notAnswered ? round(share(notAnsweredOos, notAnswered)) : null,
-    latencyMs: { p50: round(percentile(latencies, 0.5), 3), p95: round(percentile(latencies, 0.95), 3), p99: round(percentile(latencies, 0.99), 3) },
+    latencyMs: latencySummary(latencies),
     embedder: mode,
     build: { articles: retriever.size.articles, chunks: retriever.size.sections, seconds: round(seconds, 2) },
   };
