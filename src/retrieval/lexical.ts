@@ -5,6 +5,8 @@ import { analyzerFor, type Analyzer } from './analyzer.js';
 export interface LexicalDoc {
   key: string;
   locale: string;
+  /** What the document belongs to (a section's article), so a search can be limited to some groups. */
+  group?: string;
   fields: ReadonlyArray<{ text: string; weight: number }>;
 }
 
@@ -30,12 +32,14 @@ class LocaleIndex {
   private readonly vocabulary = new Map<string, string>();
   private readonly lengths: number[] = [];
   private readonly keys: string[] = [];
+  private readonly groups: (string | undefined)[] = [];
   private avgLength = 1;
 
   constructor(private readonly analyzer: Analyzer, docs: readonly LexicalDoc[]) {
     for (const doc of docs) {
       const id = this.keys.length;
       this.keys.push(doc.key);
+      this.groups.push(doc.group);
       const tf = new Map<string, number>();
       let length = 0;
       for (const field of doc.fields) {
@@ -100,18 +104,27 @@ class LocaleIndex {
     return bestDistance <= limit ? best : undefined;
   }
 
-  search(query: string): LexicalMatch[] {
+  search(query: string, groups?: ReadonlySet<string>): LexicalMatch[] {
     const terms = this.queryTerms(query);
     const totalIdf = terms.reduce((sum, t) => sum + t.idf, 0);
     if (!terms.length || totalIdf <= 0) return [];
     const scores = new Map<number, { score: number; covered: number }>();
-    for (const { term, weight, idf } of terms) {
+    // Stop words only add to documents a content word found: scoring the thousands of documents that share a
+    // "the" or "de" with the query would cost most of the time and never change which documents rank first.
+    const content = terms.filter((t) => t.weight > STOP_WORD_WEIGHT);
+    const ordered = content.length ? [...content, ...terms.filter((t) => t.weight <= STOP_WORD_WEIGHT)] : terms;
+    for (const { term, weight, idf } of ordered) {
+      const opensDocuments = !content.length || weight > STOP_WORD_WEIGHT;
       for (const { doc, tf } of this.postings.get(term) ?? []) {
+        if (groups && !groups.has(this.groups[doc] ?? '')) continue;
+        let entry = scores.get(doc);
+        if (!entry) {
+          if (!opensDocuments) continue;
+          scores.set(doc, (entry = { score: 0, covered: 0 }));
+        }
         const norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * this.lengths[doc]! / this.avgLength));
-        const entry = scores.get(doc) ?? { score: 0, covered: 0 };
         entry.score += weight * idf * norm;
         entry.covered += weight * idf;
-        scores.set(doc, entry);
       }
     }
     return [...scores].map(([doc, { score, covered }]) => ({ key: this.keys[doc]!, score, coverage: Math.min(1, covered / totalIdf) }))
@@ -147,11 +160,12 @@ export class LexicalIndex {
     return n;
   }
 
-  search(query: string, locales?: readonly string[]): LexicalMatch[] {
+  /** Matches best first; `groups` limits the search to the documents of those groups. */
+  search(query: string, locales?: readonly string[], groups?: ReadonlySet<string>): LexicalMatch[] {
     const out: LexicalMatch[] = [];
     for (const [locale, index] of this.byLocale) {
       if (locales && !locales.includes(locale)) continue;
-      out.push(...index.search(query));
+      out.push(...index.search(query, groups));
     }
     return out.sort((a, b) => b.score - a.score);
   }

@@ -34,6 +34,7 @@ export class Retriever {
     this.sectionIndex = new LexicalIndex(published.flatMap((a) => a.sections.map((s) => ({
       key: sectionKey(a, s),
       locale: a.locale,
+      group: a.id,
       fields: [{ text: s.anchor ? s.heading : '', weight: 2 }, { text: s.text, weight: 1 }],
     }))));
   }
@@ -102,7 +103,7 @@ export class Retriever {
     if (!hits.length) return;
     const wanted = new Set(hits.map((h) => h.article.locale));
     const best = new Map<string, { section: string; score: number }>();
-    for (const match of this.sectionIndex.search(query, [...wanted])) {
+    for (const match of this.sectionIndex.search(query, [...wanted], new Set(hits.map((h) => h.article.id)))) {
       const [articleId = '', anchor = ''] = splitSectionKey(match.key);
       if (!best.has(articleId)) best.set(articleId, { section: anchor, score: match.score });
     }

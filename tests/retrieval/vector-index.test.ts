@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../src/knowledge/index.js';
-import { Retriever, VectorIndex, normalizeWords, vectorItems, type Embedder, type VectorItem } from '../../src/retrieval/index.js';
+import { Retriever, VectorIndex, buildRetrieval, normalizeWords, vectorItems, type Embedder, type EmbedderSettings, type VectorItem } from '../../src/retrieval/index.js';
 import { LOCALES, tempTree } from '../helpers.js';
 
 /** A deterministic bag-of-words embedder standing in for a model, counting every text it embeds. */
@@ -65,6 +65,25 @@ describe('vector index', () => {
     writeFileSync(path.join(dir, generation, 'vectors.hnsw'), 'garbage');
     const opened = await VectorIndex.open(dir, embedder.id, embedder.dimensions);
     expect(opened).toEqual({ problem: expect.stringMatching(/^saved index is unreadable/) });
+  });
+
+  it('rebuilds a corrupt saved index with a clear reason, and search works again', async () => {
+    const kb = await loadKnowledge({
+      dir: tempTree({ 'a.md': '---\nid: pw\ntitle: Change password\nlocale: en\n---\nProfile, security.\n' }),
+      locales: LOCALES, maxFileBytes: 1e6,
+    });
+    const settings = { dataDir: tempTree({}), chunkMaxChars: 1200, denseWeight: 0.45, embedder: {} as EmbedderSettings };
+    await buildRetrieval(kb, settings, undefined, { embedder: wordEmbedder() });
+    const dir = path.join(settings.dataDir, 'index');
+    writeFileSync(path.join(dir, readFileSync(path.join(dir, 'CURRENT'), 'utf8'), 'vectors.hnsw'), 'garbage');
+
+    const embedder = wordEmbedder();
+    const rebuilt = await buildRetrieval(kb, settings, undefined, { embedder });
+    expect(rebuilt.built?.reason).toMatch(/^saved index is unreadable \(.+\)$/);
+    expect(embedder.calls.length).toBe(2);
+    const { hits } = await rebuilt.retriever.search('change my password', { locale: 'en' });
+    expect(hits[0]?.article.id).toBe('pw');
+    expect(hits[0]?.signals.dense).toBeGreaterThan(0.5);
   });
 
   it('keeps the previous index usable when a write is interrupted', async () => {
