@@ -17,7 +17,9 @@ import { loadConfig, type Config } from '../config/index.js';
 import { chunkArticle, loadKnowledge, type KnowledgeBase } from '../knowledge/index.js';
 import { buildRetrieval, retrievalSettings, USE_LITE_ID, type Retriever } from '../retrieval/index.js';
 import { UsageError, type CliIO } from './io.js';
-import { readableIntent } from './eval-sets.js';
+import { readableIntent, yamlString } from './eval-sets.js';
+import { progressReporter } from './index-command.js';
+import { errorLine } from '../util/errors.js';
 import { latencySummary, round } from '../util/stats.js';
 import { slugify } from '../util/text.js';
 
@@ -29,7 +31,9 @@ center's sentences) to a temporary folder, and for each size measures lexical se
 model (default ${USE_LITE_ID}; --embedder lexical measures lexical search only), each in a fresh process:
   build       seconds to load the Markdown and build the index (with the model: loading it and embedding every
               chunk, title and alternate question), chunks per second, items embedded per second
-  rebuild     the same over the unchanged folder: the saved vectors are reused, nothing is embedded
+  rebuild     the same again in the same process over the unchanged folder: the saved vectors are read back and
+              nothing is embedded. ${USE_LITE_ID} stays loaded from the build (one per process), so its figure
+              leaves out the model load that a restart pays; a MODEL is loaded again from its files
   latency     p50, p95 and p99 of Retriever.search over the held-out English queries, after a warm-up
   memory      RSS (it includes the model) and V8 heap used after the build
 The model's cost per chunk grows with the chunk's length (chars/chunk): scale embedded/s for longer sections.
@@ -70,7 +74,6 @@ export interface BenchRun {
 const megabytes = (bytes: number) => Math.round(bytes / 2 ** 20);
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 const slug = (text: string) => slugify(text) || 'topic';
-const yamlString = (s: string) => JSON.stringify(s);
 
 let gc: (() => void) | undefined;
 /** Forces a collection where V8 allows it, so the heap figure is what the index keeps, not the garbage of building it. */
@@ -84,12 +87,24 @@ function collectGarbage(): void {
   gc();
 }
 
-function parseWholeNumbers(flag: string, text: string): number[] {
-  const numbers = text.split(',').map((part) => Number(part.trim()));
-  if (!text.trim() || numbers.some((n) => !Number.isInteger(n) || n <= 0)) {
-    throw new UsageError(`${flag} takes whole numbers greater than 0${flag === '--sizes' ? ' separated by commas, such as 1000,10000' : ''} (got "${text}")`);
+/** Digits only: Number() would also take "1e3", "0x10", "1.0" and "". */
+const wholeNumber = (text: string) => (/^\d+$/.test(text.trim()) ? Number(text) : NaN);
+const positive = (n: number) => Number.isSafeInteger(n) && n > 0;
+
+/** `--sizes`: whole numbers greater than 0 separated by commas. */
+function parseSizes(text: string): number[] {
+  const numbers = text.split(',').map(wholeNumber);
+  if (!numbers.every(positive)) {
+    throw new UsageError(`--sizes takes whole numbers greater than 0 separated by commas, such as 1000,10000 (got "${text}")`);
   }
   return numbers;
+}
+
+/** `--queries`: one whole number greater than 0. */
+function parseQueryCount(text: string): number {
+  const n = wholeNumber(text);
+  if (!positive(n)) throw new UsageError(`--queries takes one whole number greater than 0, such as 500 (got "${text}")`);
+  return n;
 }
 
 /** banking77 and clinc150 from `dir`: training utterances by intent for the corpus, test utterances as queries. */
@@ -184,14 +199,6 @@ async function timeQueries(retriever: Retriever, queries: string[]): Promise<Lat
   return latencySummary(latencies);
 }
 
-function progressTo(io: CliIO, label: string): (done: number, total: number) => void {
-  let lastQuarter = -1;
-  return (done, total) => {
-    const quarter = Math.floor((total ? done / total : 1) * 4);
-    if (quarter !== lastQuarter) { lastQuarter = quarter; io.stderr(`${label}: embedded ${done}/${total}\n`); }
-  };
-}
-
 /** What one run measures; handed to a child process as JSON. */
 interface RunSpec { size: number; knowledgeDir: string; dataDir: string; embedder: string; queriesFile: string; config?: string }
 interface RunContext { config: Config; spec: RunSpec; queries: string[]; io: CliIO; label: string }
@@ -202,7 +209,9 @@ async function timedBuild(ctx: RunContext) {
   const started = performance.now();
   const kb = await loadKnowledge({ dir: ctx.spec.knowledgeDir, locales: ctx.config.locales, maxFileBytes: ctx.config.knowledge.maxFileBytes });
   const settings = { ...retrievalSettings(ctx.config, ctx.spec.embedder), dataDir: ctx.spec.dataDir };
-  const build = await buildRetrieval(kb, settings, progressTo(ctx.io, ctx.label));
+  // escucha index's progress lines, sent to standard error: standard output carries the run's JSON to the parent.
+  const progress = progressReporter({ ...ctx.io, stdout: ctx.io.stderr, isTTY: false }, `${ctx.label}, embedded`);
+  const build = await buildRetrieval(kb, settings, progress);
   return { kb, build, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -212,7 +221,10 @@ function chunkFigures(kb: KnowledgeBase, maxChars: number): { chunks: number; me
   return { chunks: lengths.length, meanChars: lengths.length ? Math.round(lengths.reduce((a, b) => a + b, 0) / lengths.length) : 0 };
 }
 
-/** One size in one mode: build, memory, rebuild over the unchanged folder, then query latency. */
+/**
+ * One size in one mode: build, memory, rebuild over the unchanged folder, then query latency. The rebuild runs in
+ * this same process, so use-lite (kept once per process) is not loaded again; a transformers model is.
+ */
 async function benchRun(ctx: RunContext): Promise<BenchRun | { skipped: string }> {
   ctx.io.stderr(`${ctx.label}: building\n`);
   const first = await timedBuild(ctx);
@@ -246,17 +258,29 @@ async function benchRun(ctx: RunContext): Promise<BenchRun | { skipped: string }
 
 const BIN = fileURLToPath(new URL('../../bin/escucha.js', import.meta.url));
 
+/** Why a run's process ended without its figures, in one line. */
+export function describeStop(spec: Pick<RunSpec, 'size' | 'embedder'>, code: number | null, signal: NodeJS.Signals | null): string {
+  const run = `bench run for ${spec.size} chunks, ${spec.embedder}`;
+  if (signal) return `${run} was killed by ${signal}${signal === 'SIGKILL' ? ' (out of memory?)' : ''}`;
+  return `${run} stopped with exit code ${code}`;
+}
+
 /**
- * Runs one size in one mode in a fresh process, so its memory figures hold one model and one index: each build
- * loads the model anew and the previous one is never freed, and later runs in one process would count them all.
+ * Runs one size in one mode in a fresh process, so its memory figures are that run's alone: a process never frees
+ * a sentence model it has loaded (tfjs keeps its graph, so use-lite is loaded once per process and kept) and rarely
+ * returns a dropped index's memory to the system, so later runs in one process would carry the earlier ones' RSS.
  */
-async function runIsolated(spec: RunSpec, io: CliIO): Promise<BenchRun | { skipped: string }> {
-  const child = spawn(process.execPath, [BIN, 'bench', '--run', JSON.stringify(spec)], { cwd: io.cwd, env: io.env, stdio: ['ignore', 'pipe', 'pipe'] });
+async function runIsolated(spec: RunSpec, io: CliIO): Promise<BenchRun | { skipped: string } | { failed: string }> {
   let out = '';
-  child.stdout.on('data', (data: Buffer) => { out += String(data); });
-  child.stderr.on('data', (data: Buffer) => io.stderr(String(data)));
-  const code = await new Promise<number | null>((resolve, reject) => { child.on('error', reject); child.on('close', resolve); });
-  if (code !== 0) throw new Error(`the ${spec.embedder} run on ${spec.size} chunks stopped (exit code ${code})`);
+  const stop = await new Promise<{ code: number | null; signal: NodeJS.Signals | null } | { error: unknown }>((resolve) => {
+    const child = spawn(process.execPath, [BIN, 'bench', '--run', JSON.stringify(spec)], { cwd: io.cwd, env: io.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (data: Buffer) => { out += String(data); });
+    child.stderr.on('data', (data: Buffer) => io.stderr(String(data)));
+    child.on('error', (error) => resolve({ error }));
+    child.on('close', (code, signal) => resolve({ code, signal }));
+  });
+  if ('error' in stop) return { failed: `bench run for ${spec.size} chunks, ${spec.embedder} could not start: ${errorLine(stop.error)}` };
+  if (stop.code !== 0 || stop.signal) return { failed: describeStop(spec, stop.code, stop.signal) };
   return JSON.parse(out.trim().split('\n').at(-1)!) as BenchRun | { skipped: string };
 }
 
@@ -289,8 +313,8 @@ export async function benchCommand(args: string[], io: CliIO): Promise<number> {
   });
   if (values.help) { io.stdout(BENCH_HELP); return 0; }
   if (values.run) return runOne(values.run, io);
-  const sizes = values.sizes ? parseWholeNumbers('--sizes', values.sizes) : DEFAULT_SIZES;
-  const [queryCount = DEFAULT_QUERIES] = values.queries ? parseWholeNumbers('--queries', values.queries) : [];
+  const sizes = values.sizes !== undefined ? parseSizes(values.sizes) : DEFAULT_SIZES;
+  const queryCount = values.queries !== undefined ? parseQueryCount(values.queries) : DEFAULT_QUERIES;
   const config = await loadConfig({ root: io.cwd, env: io.env, ...(values.config && { file: values.config }) });
   const shared = path.resolve(io.cwd, values.shared ?? '../shared/eval');
   let source = loadSharedSource(shared);
@@ -313,6 +337,8 @@ export async function benchCommand(args: string[], io: CliIO): Promise<number> {
         const spec: RunSpec = { size, embedder, queriesFile, knowledgeDir: path.join(root, `kb-${size}`),
           dataDir: path.join(root, `data-${size}-${slug(embedder)}`), ...(values.config && { config: path.resolve(io.cwd, values.config) }) };
         const result = await runIsolated(spec, io);
+        // One line, without main's "set ESCUCHA_DEBUG" hint: the stack would be this process's, not the run's.
+        if ('failed' in result) { io.stderr(`escucha bench: ${result.failed}\n`); return 1; }
         if ('skipped' in result) { io.stderr(`escucha bench: skipping ${embedder}: ${result.skipped}\n`); break; }
         runs.push(result);
         io.stdout(tableRow(result));

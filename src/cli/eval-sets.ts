@@ -19,7 +19,8 @@ export const readableIntent = (intent: string) => {
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 const idOf = (intent: string) => intent.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-const yamlString = (s: string) => JSON.stringify(s);
+/** A YAML scalar for front matter: a JSON string is a valid double-quoted YAML string. */
+export const yamlString = (s: string) => JSON.stringify(s);
 
 function writeCases(file: string, name: string, locale: string, { rows, oos }: Split): void {
   const cases = [

@@ -6,13 +6,14 @@ import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config/index.js';
 import { decideFromHits } from '../dialogue/policy.js';
 import { loadKnowledge } from '../knowledge/index.js';
-import { buildRetrieval, fitPlatt, retrievalSettings, USE_LITE_ID } from '../retrieval/index.js';
+import { buildRetrieval, fitPlatt, GENERIC_SEMANTIC, retrievalSettings, USE_LITE_ID } from '../retrieval/index.js';
 import { buildEvalSets, type EvalSet } from './eval-sets.js';
+import { describeBuild, describeModel } from './index-command.js';
 import { UsageError, type CliIO } from './io.js';
 import { latencySummary, round } from '../util/stats.js';
 
 export const EVAL_HELP = `Usage:
-  escucha eval retrieval --knowledge DIR --cases FILE.jsonl [--json] [--embedder lexical]
+  escucha eval retrieval --knowledge DIR --cases FILE.jsonl [--json] [--embedder lexical|use-lite|MODEL]
   escucha eval all [--shared DIR] [--json] [--embedder lexical|use-lite|MODEL]
   escucha eval calibrate [--shared DIR]
 
@@ -50,24 +51,29 @@ function readCases(file: string): RetrievalCase[] {
 
 const share = (n: number, d: number) => (d ? n / d : 0);
 
-/** The production retriever for a knowledge folder, indexed in a throwaway data folder. */
-async function retrieverFor(config: Config, knowledgeDir: string, embedder?: string,
-  calibration?: { raw: true; without: (articleId: string) => boolean }) {
+/**
+ * The production retriever for a knowledge folder, indexed in a throwaway data folder. Why semantic search is off
+ * or runs a fallback model goes to `note` (standard error), so a mistyped model id never passes unnoticed.
+ */
+async function retrieverFor(config: Config, knowledgeDir: string, note: (line: string) => void, embedder?: string,
+  forCalibration?: { without: (articleId: string) => boolean }) {
   const started = performance.now();
   const loaded = await loadKnowledge({ dir: knowledgeDir, locales: config.locales, maxFileBytes: config.knowledge.maxFileBytes });
-  const kb = calibration ? { ...loaded, published: loaded.published.filter((a) => !calibration.without(a.id)) } : loaded;
+  const kb = forCalibration ? { ...loaded, published: loaded.published.filter((a) => !forCalibration.without(a.id)) } : loaded;
   // Evaluation never touches the production index.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'escucha-eval-'));
   try {
-    const { retriever } = await buildRetrieval(kb, { ...retrievalSettings(config, embedder), dataDir, ...(calibration && { calibration: false }) });
-    return { retriever, seconds: (performance.now() - started) / 1000 };
+    const build = await buildRetrieval(kb, { ...retrievalSettings(config, embedder), dataDir, ...(forCalibration && { calibration: false }) });
+    if (embedder !== 'lexical') for (const line of [...describeModel(build.model), ...describeBuild(build).filter((l) => l.startsWith('confidence'))]) note(line);
+    return { retriever: build.retriever, seconds: (performance.now() - started) / 1000 };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-export async function evaluateRetrieval(config: Config, knowledgeDir: string, casesFile: string, embedder?: string): Promise<RetrievalReport> {
-  const { retriever, seconds } = await retrieverFor(config, knowledgeDir, embedder);
+export async function evaluateRetrieval(config: Config, knowledgeDir: string, casesFile: string, embedder?: string,
+  note: (line: string) => void = () => {}): Promise<RetrievalReport> {
+  const { retriever, seconds } = await retrieverFor(config, knowledgeDir, note, embedder);
   const cases = readCases(casesFile);
   const thresholds = config.dialogue.thresholds;
   let top1 = 0, top3 = 0, mrr = 0, answeredCorrect = 0, clarified = 0, oosRejected = 0, notAnswered = 0, notAnsweredOos = 0;
@@ -113,9 +119,12 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
     options: { knowledge: { type: 'string' }, cases: { type: 'string' }, json: { type: 'boolean' }, embedder: { type: 'string' }, shared: { type: 'string' }, config: { type: 'string' } },
   });
   const config = await loadConfig({ root: io.cwd, env: io.env, ...(values.config && { file: values.config }) });
+  const noted = new Set<string>();
+  // Said once per run, however many sets hit the same problem.
+  const note = (line: string) => { if (!noted.has(line)) { noted.add(line); io.stderr(`${line}\n`); } };
   if (kind === 'retrieval') {
     if (!values.knowledge || !values.cases) throw new UsageError('eval retrieval needs --knowledge DIR and --cases FILE.jsonl');
-    const report = await evaluateRetrieval(config, path.resolve(io.cwd, values.knowledge), path.resolve(io.cwd, values.cases), values.embedder);
+    const report = await evaluateRetrieval(config, path.resolve(io.cwd, values.knowledge), path.resolve(io.cwd, values.cases), values.embedder, note);
     if (!values.json) io.stdout(formatReport(report));
     else io.stdout(`${JSON.stringify(report)}\n`);
     return 0;
@@ -128,7 +137,7 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
       // Without --embedder, each set runs lexical-only and as configured, so the table shows what the model adds.
       const modes = values.embedder ? [values.embedder] : ['lexical', undefined];
       for (const mode of modes) {
-        const r = await evaluateRetrieval(config, set.knowledge, set.cases, mode);
+        const r = await evaluateRetrieval(config, set.knowledge, set.cases, mode, note);
         if (mode === undefined && r.embedder === 'lexical') continue;
         rows[`${set.name}/${r.embedder}`] = r;
         io.stdout(`| ${set.name} | ${r.embedder} | ${pct(r.top1)} | ${pct(r.top3)} | ${pct(r.mrr)} | ${pct(r.answeredCorrect)} | ${pct(r.clarified)} | ${pct(r.oosRejected)} | ${r.latencyMs.p50} | ${r.latencyMs.p95} |\n`);
@@ -138,7 +147,7 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (kind === 'calibrate') {
-    io.stdout(await fitCalibration(config, evalSets(io, values.shared, config)));
+    io.stdout(await fitCalibration(config, evalSets(io, values.shared, config), note));
     return 0;
   }
   throw new UsageError(`unknown evaluation "${kind}" (expected retrieval, all or calibrate)`);
@@ -157,27 +166,33 @@ function evalSets(io: CliIO, shared: string | undefined, config: Config): EvalSe
  * Every fourth article is left out of the knowledge base, so its queries play the out-of-scope questions real
  * customers ask (most sets have none, and a calibration that never saw one would answer them).
  */
-async function fitCalibration(config: Config, sets: readonly EvalSet[]): Promise<string> {
-  const samples = new Map<string, { score: number; correct: boolean }[]>();
+async function fitCalibration(config: Config, sets: readonly EvalSet[], note: (line: string) => void): Promise<string> {
+  const samples = new Map<string, { score: number; correct: boolean; outOfScope: boolean }[]>();
   for (const set of sets) {
     const ids = [...new Set(readCases(set.devCases).flatMap((c) => c.expect))].sort();
     const leftOut = new Set(ids.filter((_, i) => i % 4 === 3));
     for (const embedder of set.locale === 'en' ? ['lexical', USE_LITE_ID] : ['lexical']) {
-      const { retriever } = await retrieverFor(config, set.knowledge, embedder, { raw: true, without: (id) => leftOut.has(id) });
+      const { retriever } = await retrieverFor(config, set.knowledge, note, embedder, { without: (id) => leftOut.has(id) });
+      if (embedder !== 'lexical' && retriever.semanticModel?.id !== embedder) {
+        throw new UsageError(`cannot calibrate ${embedder}: the model did not load (see above)`);
+      }
       for (const c of readCases(set.devCases)) {
         const best = (await retriever.search(c.q, c.lang ? { locale: c.lang } : {}, 1)).hits[0];
         if (!best) continue;
         const list = samples.get(best.signals.calibration) ?? [];
-        list.push({ score: best.signals.raw, correct: c.expect.includes(best.article.id) });
+        list.push({ score: best.signals.raw, correct: c.expect.includes(best.article.id), outOfScope: !c.expect.some((id) => !leftOut.has(id)) });
         samples.set(best.signals.calibration, list);
       }
     }
   }
+  const semantic = [...samples].filter(([key]) => !key.startsWith('lexical/')).flatMap(([, list]) => list);
+  if (semantic.length) samples.set(GENERIC_SEMANTIC, semantic);
   const lines = ['export const DEFAULT_CALIBRATION: Calibration = {'];
   for (const [key, list] of [...samples].sort(([a], [b]) => a.localeCompare(b))) {
     const { slope, intercept } = fitPlatt(list);
-    const right = list.filter((s) => s.correct).length;
-    lines.push(`  // ${list.length} development queries (a quarter of them out of scope), ${(100 * right / list.length).toFixed(1)}% right at top 1`);
+    const percent = (n: number) => (100 * n / list.length).toFixed(1);
+    lines.push(`  // ${list.length} development queries, ${percent(list.filter((s) => s.outOfScope).length)}% out of scope; `
+      + `${percent(list.filter((s) => s.correct).length)}% right at top 1`);
     lines.push(`  '${key}': { slope: ${slope.toFixed(3)}, intercept: ${intercept.toFixed(3)} },`);
   }
   return `${lines.join('\n')}\n};\n`;

@@ -3,9 +3,10 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
 import { loadKnowledge, type KnowledgeOptions } from '../knowledge/index.js';
 import {
-  buildRetrieval, LiveRetrieval, retrievalSettings, type LiveReload, type RetrievalBuild, type RetrievalSettings,
+  buildRetrieval, LiveRetrieval, loadEmbedder, retrievalSettings,
+  type EmbedderLoad, type LiveReload, type RetrievalBuild, type RetrievalSettings,
 } from '../retrieval/index.js';
-import type { CliIO } from './io.js';
+import { plural, type CliIO } from './io.js';
 
 export const INDEX_HELP = `Usage: escucha index [--knowledge DIR] [--data DIR] [--embedder lexical|use-lite|MODEL] [--watch]
 
@@ -35,15 +36,23 @@ export function progressReporter(io: CliIO, label: string): (done: number, total
   };
 }
 
+/** What runs for semantic search, in one line when it is not the configured model. */
+export function describeModel(load: EmbedderLoad): string[] {
+  if (!load.embedder) return [`semantic search off: ${load.reason}; serving with the lexical index alone`];
+  const { id, locales } = load.embedder;
+  return load.fallbackBecause
+    ? [`semantic search with ${id}${locales ? ` (${locales.join(', ')} only; other languages lexical)` : ''}: ${load.fallbackBecause}`]
+    : [];
+}
+
+/** What the build did, and which confidences are not calibrated for the model that runs. */
 export function describeBuild(build: RetrievalBuild): string[] {
   const lines: string[] = [];
-  if (build.lexicalOnlyBecause) lines.push(`semantic search off: ${build.lexicalOnlyBecause}; serving with the lexical index alone`);
-  const { locales, id } = build.retriever.semanticModel ?? {};
-  if (build.fallbackBecause) {
-    lines.push(`semantic search with ${id}${locales ? ` (${locales.join(', ')} only; other languages lexical)` : ''}: ${build.fallbackBecause}`);
-  }
   if (build.built) {
     lines.push(`vector index rebuilt (${build.built.reason}): ${build.built.items} passages, ${build.built.embedded} embedded, ${build.built.reused} reused, ${build.built.seconds.toFixed(1)} s`);
+  }
+  if (build.retriever.semanticCalibrationIsGeneric) {
+    lines.push(`confidence for ${build.retriever.semanticModel?.id} uses the generic semantic calibration (none was fitted for this model)`);
   }
   return lines;
 }
@@ -65,7 +74,10 @@ export async function indexCommand(args: string[], io: CliIO): Promise<number> {
   const settings = retrievalSettings(config, values.embedder);
   const progress = progressReporter(io, 'embedding');
   if (values.watch) return watchIndex(io, knowledge, settings, progress);
-  reportReady(io, await buildRetrieval(await loadKnowledge(knowledge), settings, progress));
+  // The model first, so a fallback is announced before a long embedding, not after it.
+  const model = await loadEmbedder(settings.embedder);
+  for (const line of describeModel(model)) io.stdout(`${line}\n`);
+  reportReady(io, await buildRetrieval(await loadKnowledge(knowledge), settings, progress, model));
   return 0;
 }
 
@@ -73,9 +85,10 @@ function reportReady(io: CliIO, build: RetrievalBuild): void {
   for (const line of describeBuild(build)) io.stdout(`${line}\n`);
   const { articles, sections } = build.retriever.size;
   const errors = build.retriever.knowledge.diagnostics.filter((d) => d.severity === 'error').length;
-  io.stdout(`index ready: ${articles} published articles, ${sections} sections, search mode ${build.retriever.mode}`
-    + `${errors ? `; ${errors} knowledge errors (run escucha lint)` : ''}\n`);
+  io.stdout(`index ready: ${plural(articles, 'published article')}, ${plural(sections, 'section')}, search mode ${build.retriever.mode}`
+    + `${errors ? `; ${plural(errors, 'knowledge error')} (run escucha lint)` : ''}\n`);
 }
+
 
 /** Builds, then rebuilds on every change to the knowledge folder until stopped. */
 async function watchIndex(io: CliIO, knowledge: KnowledgeOptions, settings: RetrievalSettings,
@@ -89,7 +102,9 @@ async function watchIndex(io: CliIO, knowledge: KnowledgeOptions, settings: Retr
     onReload: (reload) => { for (const line of describeReload(reload, knowledge.dir, shown)) io.stdout(`${line}\n`); },
     onError: (message) => io.stderr(`escucha index: ${message}\n`),
   });
-  reportReady(io, await live.start(progress));
+  const build = await live.start(progress);
+  for (const line of describeModel(build.model)) io.stdout(`${line}\n`);
+  reportReady(io, build);
   io.stdout(`watching ${shown(knowledge.dir)} for changes (Ctrl-C stops)\n`);
   await whenStopped(io.signal);
   await live.close();
@@ -103,7 +118,7 @@ export function describeReload(reload: LiveReload, dir: string, shown: (file: st
   const listed = !names.length ? shown(dir)
     : names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
   return [
-    `reloaded ${listed}: ${reload.articles} published articles in ${reload.seconds.toFixed(2)} s`,
+    `reloaded ${listed}: ${plural(reload.articles, 'published article')} in ${reload.seconds.toFixed(2)} s`,
     ...reload.diagnostics.filter((d) => d.severity === 'error').map((d) => `${shown(d.file)}:${d.line}: error: ${d.message}`),
   ];
 }

@@ -19,3 +19,6 @@ export const processIO = (): CliIO => ({
 
 /** A mistake in how a command was called: printed with the usage hint, exit code 2. */
 export class UsageError extends Error {}
+
+/** "1 file", "2 files": English, for operators' command-line output only. */
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

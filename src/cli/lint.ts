@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
 import { loadKnowledge, type Diagnostic } from '../knowledge/index.js';
-import type { CliIO } from './io.js';
+import { plural, type CliIO } from './io.js';
 
 export const LINT_HELP = `Usage: escucha lint [dir] [--json] [--config FILE]
 
@@ -51,4 +51,3 @@ export async function lintCommand(args: string[], io: CliIO): Promise<number> {
   return errors ? 1 : 0;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -34,16 +34,30 @@ export interface LoadConfigOptions {
   overrides?: ConfigInput;
 }
 
+/**
+ * The default export of a config file. TypeScript goes through tsx's loader, which also reads a `.ts` file outside
+ * any `"type": "module"` package (an operator's own folder), where plain import() fails; that file is then compiled
+ * as CommonJS and its default export arrives wrapped once more.
+ */
+async function importConfigFile(file: string): Promise<unknown> {
+  if (!/\.[cm]?ts$/.test(file)) return ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+  const { tsImport } = await import('tsx/esm/api');
+  const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
+  const value = mod.default;
+  const wrapped = value && typeof value === 'object' && Object.keys(value).length === 1 && 'default' in value;
+  return wrapped ? (value as { default: unknown }).default : value;
+}
+
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<Config> {
   const root = path.resolve(options.root ?? process.cwd());
   const file = options.file ? path.resolve(root, options.file) : path.join(root, 'bot.config.ts');
   let input: unknown = {};
   if (existsSync(file)) {
-    const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
-    if (mod.default === undefined) {
+    const exported = await importConfigFile(file);
+    if (exported === undefined) {
       throw new ConfigError(path.relative(root, file) || file, [{ path: '(file)', message: 'expected `export default defineConfig({...})`' }]);
     }
-    input = mod.default;
+    input = exported;
   } else if (options.file) {
     throw new ConfigError(options.file, [{ path: '(file)', message: 'file not found' }]);
   }

@@ -11,7 +11,7 @@ export interface KnowledgeOptions {
 
 export class KnowledgeDirError extends Error {}
 
-/** Markdown files under `dir`, as sorted `/`-separated relative paths; hidden folders and node_modules are skipped. */
+/** Markdown files under `dir`, as sorted `/`-separated relative paths; hidden files and folders and node_modules are skipped. */
 export async function listKnowledgeFiles(dir: string): Promise<string[]> {
   const info = await stat(dir).catch(() => undefined);
   if (!info) throw new KnowledgeDirError(`knowledge folder not found: ${dir}`);
@@ -20,8 +20,20 @@ export async function listKnowledgeFiles(dir: string): Promise<string[]> {
   return entries
     .filter((e) => e.isFile() && /\.md$/i.test(e.name))
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-    .filter((rel) => !rel.split('/').some((part) => part.startsWith('.') || part === 'node_modules'))
+    .filter((rel) => !ignoredPath(rel))
     .sort();
+}
+
+/**
+ * What is never knowledge, for the loader and the watcher alike: hidden files and folders (editor swap and lock
+ * files among them), node_modules, and editor backups and temp files (these never end in .md, so for the loader
+ * only the first two matter).
+ */
+export function ignoredPath(relPath: string): boolean {
+  const parts = relPath.split('/');
+  const name = parts[parts.length - 1] ?? '';
+  return parts.some((part) => part.startsWith('.') || part === 'node_modules')
+    || name.endsWith('~') || /\.sw[a-p]$/i.test(name) || name === '4913';
 }
 
 /** Reads and checks one file; never throws, so one bad file never stops the others. */

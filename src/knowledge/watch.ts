@@ -1,5 +1,7 @@
 import { readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import { errorLine, safely } from '../util/errors.js';
+import { ignoredPath } from './loader.js';
 
 export interface WatchOptions {
   /** Quiet time after the last event before reporting: an editor's save is a burst of several events. */
@@ -8,20 +10,24 @@ export interface WatchOptions {
   maxWaitMs?: number;
   /** How often the knowledge folder itself is checked, to watch it again once deleted, replaced or renamed. */
   checkEveryMs?: number;
-  /** Problems the watcher cannot get past by itself (such as the system's limit on watches); never thrown. */
+  /**
+   * Problems the watcher cannot get past by itself (such as the system's limit on watches), and what `onChange`
+   * throws; never thrown. What this throws is dropped.
+   */
   onError?: (message: string) => void;
 }
 
 export interface KnowledgeWatcher { close(): void }
 
 /** Reported when the knowledge folder itself came back or was replaced: anything in it may have changed. */
-export const WHOLE_FOLDER = '.';
+const WHOLE_FOLDER = '.';
 
 interface WatchedFolder { watcher: FSWatcher; identity: string }
 
 /**
  * Calls `onChange` with the `/`-separated relative paths of the Markdown files (and folders) that changed under
- * `dir`, once per burst of events. Editor temp and backup files, hidden files and node_modules are ignored.
+ * `dir`, once per burst of events, and `.` when the folder itself came back or was replaced. Editor temp and backup
+ * files, hidden files and node_modules are ignored (`ignoredPath`, as the loader does).
  *
  * Each folder gets its own watch rather than one `fs.watch(dir, { recursive: true })`: on Linux, Node 20's
  * recursive watch follows files by inode, so after the first save by rename (vim, many editors, git checkout)
@@ -41,7 +47,7 @@ export function watchKnowledge(dir: string, onChange: (changedPaths: string[]) =
   const report = (message: string) => {
     if (message === lastError) return;
     lastError = message;
-    onError?.(message);
+    safely(() => onError?.(message));
   };
 
   function noticed(relPath: string): void {
@@ -60,16 +66,17 @@ export function watchKnowledge(dir: string, onChange: (changedPaths: string[]) =
     return /\.md$/i.test(relPath) || folders.has(relPath) || folderIdentity(path.join(root, relPath)) !== undefined;
   }
 
+  /** Runs from a timer: nothing may escape it, or the process ends. */
   function flush(): void {
     timer = undefined;
+    const paths = new Set(pending);
+    pending.clear();
     try {
-      const paths = new Set(pending);
-      pending.clear();
       if (rearm()) paths.add(WHOLE_FOLDER);
-      if (paths.size) onChange([...paths].sort());
     } catch (error) {
-      report(`knowledge watcher: ${(error as Error).message ?? String(error)}`);
+      report(`knowledge watcher: ${errorLine(error)}`);
     }
+    if (paths.size) safely(() => onChange([...paths].sort()), (error) => report(`onChange failed: ${errorLine(error)}`));
   }
 
   /** Watches every folder now under the root; says whether the root itself is not the one watched before. */
@@ -124,7 +131,7 @@ export function watchKnowledge(dir: string, onChange: (changedPaths: string[]) =
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return; // Deleted meanwhile: its parent's watch reports it.
-      report(`cannot watch ${path.join(root, rel)} (${code ?? (error as Error).message}); `
+      report(`cannot watch ${path.join(root, rel)} (${code ?? errorLine(error)}); `
         + (code === 'ENOSPC' ? 'raise fs.inotify.max_user_watches; ' : '') + 'edits there are picked up with the next change elsewhere');
     }
   }
@@ -149,14 +156,6 @@ export function watchKnowledge(dir: string, onChange: (changedPaths: string[]) =
       unwatchAll();
     },
   };
-}
-
-/** Hidden files and folders (editor swap and lock files among them), node_modules, and editor backups. */
-export function ignoredPath(relPath: string): boolean {
-  const parts = relPath.split('/');
-  const name = parts[parts.length - 1] ?? '';
-  return parts.some((part) => part.startsWith('.') || part === 'node_modules')
-    || name.endsWith('~') || /\.sw[a-p]$/i.test(name) || name === '4913';
 }
 
 /** Device and inode of a folder, or undefined when there is no folder there. */

@@ -21,8 +21,8 @@ export interface RetrievalBuild {
   retriever: Retriever;
   /** Why semantic search is off, when it is: said once, in one line. */
   lexicalOnlyBecause?: string;
-  /** Why the fallback model runs instead of the configured one, when it does. */
-  fallbackBecause?: string;
+  /** The model that runs (with why it is the fallback, when it is), or why none does. */
+  model: EmbedderLoad;
   /** Set when the vector index was (re)built rather than opened as saved. */
   built?: BuildStats & { reason: string };
 }
@@ -59,8 +59,8 @@ export function vectorItems(kb: KnowledgeBase, chunkMaxChars: number, locales?: 
 export async function buildRetrieval(kb: KnowledgeBase, settings: RetrievalSettings,
   onProgress?: (done: number, total: number) => void, preloaded?: EmbedderLoad): Promise<RetrievalBuild> {
   const loaded = preloaded ?? await loadEmbedder(settings.embedder);
-  if (!loaded.embedder) return { retriever: new Retriever(kb, undefined, settings.calibration), lexicalOnlyBecause: loaded.reason };
-  const { embedder, fallbackBecause } = loaded;
+  if (!loaded.embedder) return { retriever: new Retriever(kb, undefined, settings.calibration), lexicalOnlyBecause: loaded.reason, model: loaded };
+  const { embedder } = loaded;
   const dir = path.join(settings.dataDir, 'index');
   const items = vectorItems(kb, settings.chunkMaxChars, embedder.locales);
   const opened = await VectorIndex.open(dir, embedder.id, embedder.dimensions);
@@ -77,7 +77,7 @@ export async function buildRetrieval(kb: KnowledgeBase, settings: RetrievalSetti
   }
   return {
     retriever: new Retriever(kb, { embedder, index, weight: settings.denseWeight }, settings.calibration),
-    ...(built && { built }), ...(fallbackBecause && { fallbackBecause }),
+    model: loaded, ...(built && { built }),
   };
 }
 

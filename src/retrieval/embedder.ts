@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Embedder } from './types.js';
 import { loadUseLite, USE_LITE_ID } from './use-lite.js';
+import { errorLine } from '../util/errors.js';
 
 export interface EmbedderSettings {
   provider: 'transformers' | 'use-lite' | 'none';
@@ -38,7 +39,7 @@ async function loadUseLiteOrReason(batchSize: number): Promise<EmbedderLoad> {
   try {
     return { embedder: await loadUseLite(batchSize) };
   } catch (error) {
-    return { reason: `${USE_LITE_ID} could not be loaded: ${firstLine(error)}` };
+    return { reason: `${USE_LITE_ID} could not be loaded: ${errorLine(error)}` };
   }
 }
 
@@ -79,27 +80,33 @@ async function loadTransformers(settings: EmbedderSettings): Promise<EmbedderLoa
     };
   } catch (error) {
     // The first native error says what is wrong ("protobuf parsing failed"); the one thrown is the wasm retry's.
-    const cause = (error as { firstWarning?: string }).firstWarning ?? firstLine(error);
+    const cause = (error as { firstWarning?: string }).firstWarning ?? errorLine(error);
     return { reason: `model "${settings.model}" could not be loaded: ${cause}` };
   }
 }
 
-const firstLine = (error: unknown) => ((error as Error)?.message ?? String(error)).split('\n')[0]!;
+
+/** Warnings held back while model loads run; shared, since loads may overlap and console.warn is global. */
+const held: { loads: number; restore?: typeof console.warn; warnings: string[] } = { loads: 0, warnings: [] };
 
 /**
- * Runs a transformers.js load with its console warnings held back: on a broken model it prints the native
- * error's whole stack before retrying on wasm, and we promise one line. The first warning is kept for the reason.
+ * Runs a transformers.js load with console warnings held back: on a broken model it prints the native error's
+ * whole stack before retrying on wasm, and we promise one line. The first warning is kept for the reason.
  */
 async function quietly<T>(load: () => Promise<T>): Promise<T> {
-  const warn = console.warn;
-  let firstWarning: string | undefined;
-  console.warn = (...args: unknown[]) => { firstWarning ??= args.map((a) => firstLine(a)).join(' ').trim(); };
+  if (held.loads++ === 0) {
+    held.restore = console.warn;
+    held.warnings = [];
+    console.warn = (...args: unknown[]) => { held.warnings.push(args.map((a) => errorLine(a)).join(' ').trim()); };
+  }
+  const first = held.warnings.length;
   try {
     return await load();
   } catch (error) {
+    const firstWarning = held.warnings[first];
     if (firstWarning && error && typeof error === 'object') Object.assign(error, { firstWarning });
     throw error;
   } finally {
-    console.warn = warn;
+    if (--held.loads === 0 && held.restore) console.warn = held.restore;
   }
 }

@@ -8,4 +8,4 @@ export { LiveRetrieval, type LiveReload, type LiveRetrievalOptions } from './liv
 export { USE_LITE_ID } from './use-lite.js';
 export { VectorIndex, type VectorItem, type BuildStats } from './vector-index.js';
 export type { DenseSearch } from './retriever.js';
-export { DEFAULT_CALIBRATION, fitPlatt, calibrate, calibrationKey, type Calibration, type PlattScale } from './calibration.js';
+export { DEFAULT_CALIBRATION, GENERIC_SEMANTIC, fitPlatt, calibrate, calibrationKey, type Calibration, type PlattScale } from './calibration.js';

@@ -8,6 +8,7 @@ import { buildRetrieval, type RetrievalBuild, type RetrievalSettings } from './b
 import { loadEmbedder, type EmbedderLoad } from './embedder.js';
 import type { Retriever } from './retriever.js';
 import type { SearchFilters, SearchResult } from './types.js';
+import { errorLine, safely } from '../util/errors.js';
 
 export interface LiveReload {
   /** Files read again, added or deleted, relative to the knowledge folder; none when the folder came back as it was. */
@@ -26,12 +27,19 @@ export interface LiveRetrievalOptions {
   knowledge: KnowledgeOptions;
   retrieval: RetrievalSettings;
   debounceMs?: number;
+  /** Wait before retrying a reload that failed; doubled after each failure, up to 30 s. Default 500. */
+  retryMs?: number;
   onReload?: (reload: LiveReload) => void;
-  /** A reload that failed (the previous knowledge keeps serving), or a watcher problem. */
+  /**
+   * A reload that failed (the previous knowledge keeps serving, and it is retried until it works; the same failure
+   * is said once, and the reload that works is then reported to `onReload`), or a watcher problem.
+   */
   onError?: (message: string) => void;
 }
 
 interface LoadedFile { result: FileResult; signature: string }
+
+const RETRY_MAX_MS = 30_000;
 
 /**
  * Search over a knowledge folder that follows its edits: each change rebuilds the index from the files that
@@ -44,15 +52,23 @@ export class LiveRetrieval {
   private current?: Retriever;
   private embedder?: EmbedderLoad;
   private watcher?: KnowledgeWatcher;
+  private started?: Promise<RetrievalBuild>;
   private readonly hints = new Set<string>();
   private dirty = false;
   private running?: Promise<void>;
   private closed = false;
   /** Set after a failed reload, so the next one that works is announced even when no file changed since. */
   private failing = false;
+  /** The failure last reported, so that retries failing the same way are not reported again. */
+  private lastFailure?: string;
+  private retryTimer?: NodeJS.Timeout;
+  private readonly firstRetryMs: number;
+  private retryDelay: number;
 
   constructor(private readonly options: LiveRetrievalOptions) {
     this.dir = path.resolve(options.knowledge.dir);
+    this.firstRetryMs = options.retryMs ?? 500;
+    this.retryDelay = this.firstRetryMs;
   }
 
   get retriever(): Retriever {
@@ -64,46 +80,71 @@ export class LiveRetrieval {
     return this.retriever.knowledge;
   }
 
-  search(query: string, filters?: SearchFilters, limit?: number): Promise<SearchResult> {
+  /** Rejects (never throws) before start() has finished. */
+  async search(query: string, filters?: SearchFilters, limit?: number): Promise<SearchResult> {
     return this.retriever.search(query, filters, limit);
   }
 
-  /** Loads the folder, builds the index and starts watching; throws when the first build fails. */
-  async start(onProgress?: (done: number, total: number) => void): Promise<RetrievalBuild> {
-    // Loaded once: loading a model on every edit would cost more than the edit's whole rebuild.
-    this.embedder = await loadEmbedder(this.options.retrieval.embedder);
-    const first = await this.refresh(new Set(), onProgress);
-    if (this.closed) return first!.build;
-    this.watcher = watchKnowledge(this.dir, (paths) => this.changed(paths), {
-      ...(this.options.debounceMs !== undefined && { debounceMs: this.options.debounceMs }),
-      ...(this.options.onError && { onError: this.options.onError }),
-    });
-    // Files saved while the first build ran were not watched yet: comparing them with what was read finds them.
-    this.changed([]);
-    return first!.build;
+  /**
+   * Loads the folder, builds the index and starts watching; rejects when the first build fails (nothing is
+   * retried then). Called again, returns the same promise.
+   */
+  start(onProgress?: (done: number, total: number) => void): Promise<RetrievalBuild> {
+    this.started ??= this.begin(onProgress);
+    return this.started;
   }
 
-  /** Checks the folder now (re-reading `paths` even if they look unchanged); resolves once every reload is done. */
+  /**
+   * Checks the folder now (re-reading `paths` even if they look unchanged); resolves once every reload is done,
+   * whether it worked or not (a failure goes to `onError`, and is retried). Waits for start() first.
+   */
   async reload(paths: readonly string[] = []): Promise<void> {
+    if (!this.started) throw new Error('LiveRetrieval: start() has not been called');
+    await this.started;
     this.changed(paths);
     while (this.running) await this.running;
   }
 
-  /** Stops watching, and waits for the reload under way, if any. */
+  /** Stops watching and retrying, and waits for start() and the reload under way, if any. */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    // Its failure is its caller's to handle; once it settles, the watcher it started (if any) is there to stop.
+    await this.started?.catch(() => undefined);
     this.watcher?.close();
     while (this.running) await this.running;
+  }
+
+  private async begin(onProgress?: (done: number, total: number) => void): Promise<RetrievalBuild> {
+    // Loaded once: loading a model on every edit would cost more than the edit's whole rebuild.
+    this.embedder = await loadEmbedder(this.options.retrieval.embedder);
+    const first = await this.refresh(new Set(), onProgress);
+    // Always a build: with no retriever yet, refresh() builds even when no file is there.
+    const { build } = first!;
+    if (this.closed) return build;
+    this.watcher = watchKnowledge(this.dir, (paths) => this.changed(paths.filter(isFileHint)), {
+      ...(this.options.debounceMs !== undefined && { debounceMs: this.options.debounceMs }),
+      onError: (message) => this.report(message),
+    });
+    // Files saved while the first build ran were not watched yet: comparing them with what was read finds them.
+    this.changed([]);
+    return build;
   }
 
   private changed(paths: readonly string[]): void {
     if (this.closed) return;
     for (const p of paths) this.hints.add(p);
     this.dirty = true;
-    this.running ??= this.drain().finally(() => {
-      this.running = undefined;
-      if (this.dirty) this.changed([]);
-    });
+    // This reload is the retry that was waiting, if any: a change came first, or its time has come.
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.running ??= this.drain()
+      .catch((error: unknown) => this.report(`knowledge reload: ${errorLine(error)}`))
+      .finally(() => {
+        this.running = undefined;
+        if (this.dirty) this.changed([]);
+      });
   }
 
   /** One reload at a time: whatever changes while one runs is taken by exactly one more after it. */
@@ -115,19 +156,39 @@ export class LiveRetrieval {
       let outcome;
       try {
         outcome = await this.refresh(hints);
-        this.failing = false;
       } catch (error) {
-        this.failing = true;
-        this.options.onError?.(`knowledge not reloaded: ${messageOf(error)}; the previous version is still served`);
-        continue;
+        this.failed(hints, error);
+        return;
       }
-      try {
-        if (outcome) this.options.onReload?.(outcome.reload);
-      } catch (error) {
-        // A listener's bug must not stop the reloads, nor become an unhandled rejection that ends the server.
-        this.options.onError?.(`onReload failed: ${messageOf(error)}`);
-      }
+      this.failing = false;
+      this.lastFailure = undefined;
+      this.retryDelay = this.firstRetryMs;
+      if (!outcome) continue;
+      const { reload } = outcome;
+      safely(() => this.options.onReload?.(reload), (error) => this.report(`onReload failed: ${errorLine(error)}`));
     }
+  }
+
+  /** Keeps the files the watcher named for the retry, says why once, and retries later unless a change comes first. */
+  private failed(hints: ReadonlySet<string>, error: unknown): void {
+    for (const hint of hints) this.hints.add(hint);
+    this.failing = true;
+    const message = `knowledge not reloaded: ${errorLine(error)}; the previous version is still served until a retry works`;
+    if (message !== this.lastFailure) this.report(message);
+    this.lastFailure = message;
+    if (this.closed) return;
+    const delay = this.retryDelay;
+    this.retryDelay = Math.min(delay * 2, RETRY_MAX_MS);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.changed([]);
+    }, delay);
+  }
+
+  /** To `onError`: a listener that throws must not stop the reloads, nor end the server as an unhandled rejection. */
+  private report(message: string): void {
+    safely(() => this.options.onError?.(message));
   }
 
   /**
@@ -174,7 +235,9 @@ export class LiveRetrieval {
   }
 }
 
-const messageOf = (error: unknown) => (error as Error)?.message ?? String(error);
+
+/** The watcher also names folders, and '.' for the whole folder: they make a reload, but can name no file. */
+const isFileHint = (relPath: string) => /\.md$/i.test(relPath);
 
 function sameFile(before: FileResult | undefined, after: FileResult): boolean {
   return !!before && before.article?.hash === after.article?.hash

@@ -2,7 +2,7 @@ import type { Article, KnowledgeBase, Section } from '../knowledge/index.js';
 import { LexicalIndex, type LexicalMatch } from './lexical.js';
 import type { SearchFilters, SearchHit, SearchResult } from './types.js';
 import type { Embedder } from './types.js';
-import { calibrate, calibrationKey, DEFAULT_CALIBRATION, type Calibration } from './calibration.js';
+import { calibrate, calibrationKey, DEFAULT_CALIBRATION, scaleFor, type Calibration } from './calibration.js';
 import type { VectorIndex } from './vector-index.js';
 
 /** Semantic search, when a model is available: the embedder for queries and the index of passages. */
@@ -18,8 +18,12 @@ export class Retriever {
   private readonly sectionIndex: LexicalIndex;
 
   /** `calibration: false` leaves confidences raw (for fitting a calibration). */
+  /** What the model scores unrelated texts: similarity above it is the evidence. */
+  private readonly unrelated: number;
+
   constructor(readonly knowledge: KnowledgeBase, private readonly dense?: DenseSearch,
     private readonly calibration: Calibration | false = DEFAULT_CALIBRATION) {
+    this.unrelated = dense ? Math.min(0.95, Math.max(0, dense.index.unrelatedSimilarity())) : 0;
     const published = knowledge.published;
     for (const article of published) this.articles.set(article.id, article);
     this.articleIndex = new LexicalIndex(published.map((a) => ({
@@ -48,6 +52,13 @@ export class Retriever {
     return this.dense && { id: this.dense.embedder.id, ...(this.dense.embedder.locales && { locales: this.dense.embedder.locales }) };
   }
 
+  /** True when the model's scores go through a calibration fitted for another model (or none at all). */
+  get semanticCalibrationIsGeneric(): boolean {
+    if (!this.dense) return false;
+    const id = this.dense.embedder.id;
+    return !Object.keys(this.calibration || {}).some((key) => key.startsWith(`${id}/`));
+  }
+
   get mode(): string {
     return this.dense ? `lexical+${this.dense.embedder.id}` : 'lexical';
   }
@@ -71,9 +82,10 @@ export class Retriever {
       // Articles the model cannot read are judged by words alone; the others lose the semantic share they missed.
       const readable = !denseLocales || denseLocales.includes(article.locale);
       const fused = semantic && readable;
-      const raw = Math.min(1, Math.max(0, fused ? (1 - weight) * lexicalScore + weight * Math.max(0, similarity ?? 0) : lexicalScore));
+      const evidence = Math.max(0, ((similarity ?? 0) - this.unrelated) / (1 - this.unrelated));
+      const raw = Math.min(1, Math.max(0, fused ? (1 - weight) * lexicalScore + weight * evidence : lexicalScore));
       const key = calibrationKey(fused ? this.dense!.embedder.id : 'lexical', article.locale);
-      const scale = this.calibration ? this.calibration[key] : undefined;
+      const scale = this.calibration ? scaleFor(this.calibration, key, fused) : undefined;
       hits.push({
         article, section: article.sections[0]!, confidence: calibrate(raw, scale),
         signals: { raw, calibration: key, lexical: match?.score ?? 0, coverage: match?.coverage ?? 0, ...(similarity !== undefined && { dense: similarity }) },

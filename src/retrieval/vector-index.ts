@@ -2,6 +2,7 @@ import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import type { Embedder } from './types.js';
+import { errorLine } from '../util/errors.js';
 
 /** Something to embed: a chunk of a section, or an article's title or alternate question. */
 export interface VectorItem { key: string; articleId: string; text: string; hash: string }
@@ -51,7 +52,7 @@ export class VectorIndex {
       }
       return { index: new VectorIndex(hnsw, meta) };
     } catch (error) {
-      return { problem: `saved index is unreadable (${((error as Error).message ?? String(error)).split('\n')[0]})` };
+      return { problem: `saved index is unreadable (${errorLine(error)})` };
     }
   }
 
@@ -59,6 +60,27 @@ export class VectorIndex {
   vectorFor(hash: string): Float32Array | undefined {
     const label = this.byHash.get(hash);
     return label === undefined ? undefined : Float32Array.from(this.hnsw.getPoint(label));
+  }
+
+  /**
+   * The similarity this model gives two unrelated passages (the mean over pairs from different articles): about
+   * 0.1 for some models and 0.8 for others, so a raw similarity means nothing until measured against it.
+   */
+  unrelatedSimilarity(pairs = 400): number {
+    const items = this.meta.items;
+    if (items.length < 2) return 0;
+    let sum = 0, count = 0;
+    // A fixed stride through the labels: the same pairs every time, so the same index gives the same scores.
+    for (let i = 0; i < pairs * 4 && count < pairs; i++) {
+      const a = (i * 7919) % items.length;
+      const b = (i * 104729 + 1) % items.length;
+      if (items[a]!.articleId === items[b]!.articleId) continue;
+      const va = this.hnsw.getPoint(a), vb = this.hnsw.getPoint(b);
+      let dot = 0;
+      for (let d = 0; d < va.length; d++) dot += va[d]! * vb[d]!;
+      sum += dot; count++;
+    }
+    return count ? sum / count : 0;
   }
 
   /** The k nearest items, with cosine similarity. */

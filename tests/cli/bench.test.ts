@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describeStop } from '../../src/cli/bench.js';
 import { main } from '../../src/cli/main.js';
 import { captureIO, tempTree } from '../helpers.js';
 
@@ -45,5 +46,25 @@ describe('escucha bench', () => {
     const io = captureIO(tempTree({}));
     expect(await main(['bench', '--sizes', '1000,lots'], io)).toBe(2);
     expect(io.err()).toBe('escucha bench: --sizes takes whole numbers greater than 0 separated by commas, such as 1000,10000 (got "1000,lots")\n');
+  });
+
+  it.each(['', '0', '1000,', '1e3', '0x10', '1.5', '-5', '10 000'])('rejects --sizes "%s" in one line', async (sizes) => {
+    const io = captureIO(tempTree({}));
+    expect(await main(['bench', `--sizes=${sizes}`], io)).toBe(2);
+    expect(io.err()).toBe(`escucha bench: --sizes takes whole numbers greater than 0 separated by commas, such as 1000,10000 (got "${sizes}")\n`);
+  });
+
+  it.each(['500,600', '', '0', '1e3', '2.5', '-1', 'many'])('rejects --queries "%s" in one line instead of using part of it', async (queries) => {
+    const io = captureIO(tempTree({}));
+    expect(await main(['bench', `--queries=${queries}`, '--embedder', 'lexical'], io)).toBe(2);
+    expect(io.err()).toBe(`escucha bench: --queries takes one whole number greater than 0, such as 500 (got "${queries}")\n`);
+    expect(io.out()).toBe('');
+  });
+
+  it('names the signal that killed a run, or its exit code', () => {
+    const spec = { size: 10000, embedder: 'use-lite' };
+    expect(describeStop(spec, null, 'SIGKILL')).toBe('bench run for 10000 chunks, use-lite was killed by SIGKILL (out of memory?)');
+    expect(describeStop(spec, null, 'SIGTERM')).toBe('bench run for 10000 chunks, use-lite was killed by SIGTERM');
+    expect(describeStop(spec, 1, null)).toBe('bench run for 10000 chunks, use-lite stopped with exit code 1');
   });
 });

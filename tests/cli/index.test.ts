@@ -14,8 +14,9 @@ describe('escucha index', () => {
     const io = captureIO(root);
     expect(await main(['index'], io)).toBe(0);
     expect(io.out().split('\n')).toEqual([
-      'embedding: 2/2',
+      // The model is announced before the embedding it is about.
       `semantic search with use-lite (en only; other languages lexical): model "Xenova/multilingual-e5-small" is not in ${root}/models/Xenova/multilingual-e5-small and downloads are off (retrieval.embedder.allowRemote)`,
+      'embedding: 2/2',
       // The English article only: its section and its title; the Spanish one is searched lexically.
       expect.stringMatching(/^vector index rebuilt \(no saved index\): 2 passages, 2 embedded, 0 reused, [\d.]+ s$/),
       'index ready: 2 published articles, 2 sections, search mode lexical+use-lite',
@@ -35,7 +36,7 @@ describe('escucha index', () => {
     expect(await main(['index'], io)).toBe(0);
     expect(io.out()).toBe([
       `semantic search off: model "Xenova/multilingual-e5-small" is not in ${root}/models/Xenova/multilingual-e5-small and downloads are off (retrieval.embedder.allowRemote); serving with the lexical index alone`,
-      'index ready: 1 published articles, 1 sections, search mode lexical',
+      'index ready: 1 published article, 1 section, search mode lexical',
       '',
     ].join('\n'));
   });
@@ -54,19 +55,29 @@ describe('escucha index', () => {
     });
     const stop = new AbortController();
     const io = { ...captureIO(root), signal: stop.signal };
-    const until = async (done: () => boolean) => { while (!done()) await new Promise((resolve) => setTimeout(resolve, 10)); };
+    /** Fails with what was printed, and stops the command, when `text` is not printed within 3 s. */
+    const until = async (text: string) => {
+      const deadline = Date.now() + 3000;
+      while (!io.out().includes(text)) {
+        if (Date.now() > deadline) {
+          stop.abort();
+          expect.fail(`"${text}" not printed within 3 s; stdout:\n${io.out()}stderr:\n${io.err()}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
     const exit = main(['index', '--watch', '--embedder', 'lexical'], io);
-    await until(() => io.out().includes('watching'));
+    await until('watching');
     writeFileSync(path.join(root, 'knowledge/es/b.md'), '---\ntitle: [Roaming\n---\nEn la UE.\n');
-    await until(() => io.out().includes('reloaded'));
+    await until('reloaded');
     rmSync(path.join(root, 'knowledge/es/a.md'));
-    await until(() => io.out().includes('(deleted)'));
+    await until('(deleted)');
     stop.abort();
     expect(await exit).toBe(0);
     expect(io.out().split('\n').slice(1)).toEqual([
       'index ready: 2 published articles, 2 sections, search mode lexical',
       'watching knowledge for changes (Ctrl-C stops)',
-      expect.stringMatching(/^reloaded knowledge\/es\/b\.md: 1 published articles in \d+\.\d\d s$/),
+      expect.stringMatching(/^reloaded knowledge\/es\/b\.md: 1 published article in \d+\.\d\d s$/),
       expect.stringMatching(/^knowledge\/es\/b\.md:\d+: error: /),
       expect.stringMatching(/^reloaded knowledge\/es\/a\.md \(deleted\): 0 published articles in \d+\.\d\d s$/),
       '',

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { ConfigError, loadConfig, resolveConfig } from '../../src/config/index.js';
-import { tempTree } from '../helpers.js';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { PROJECT_ROOT, tempTree } from '../helpers.js';
 
 function problems(input: unknown, env: NodeJS.ProcessEnv = {}): string[] {
   try {
@@ -66,5 +68,22 @@ describe('configuration', () => {
     const bad = tempTree({ 'bot.config.ts': 'export default { knowledge: { maxFileBytes: -1 } };\n' });
     await expect(loadConfig({ root: bad, env: {} })).rejects.toThrow(
       'bot.config.ts: invalid configuration\n  knowledge.maxFileBytes: expected a whole number of bytes greater than 0, got -1');
+  });
+});
+
+describe('bot.config.ts through the installed command', () => {
+  it('is read in a folder that is not an ES module package, and its mistakes are named', () => {
+    // An operator's own folder has no package.json saying "type": "module"; plain import() of a .ts file fails there.
+    const dir = tempTree({
+      'bot.config.ts': 'export default { knowledge: { dir: "kb" }, dialogue: { thresholds: { answr: 0.3 } } };\n',
+      'kb/a.md': '---\ntitle: A\n---\nText.\n',
+    });
+    const run = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'bin/escucha.js'), 'lint'], { cwd: dir, encoding: 'utf8' });
+    expect(run.stderr).toBe('bot.config.ts: invalid configuration\n  dialogue.thresholds.answr: unknown key (did you mean "answer"?)\n');
+    expect(run.status).toBe(2);
+    writeFileSync(path.join(dir, 'bot.config.ts'), 'export default { knowledge: { dir: "kb" } };\n');
+    const fixed = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'bin/escucha.js'), 'lint'], { cwd: dir, encoding: 'utf8' });
+    expect(fixed.stderr).toContain('1 file, 1 published, 0 drafts: 0 errors, 0 warnings');
+    expect(fixed.status).toBe(0);
   });
 });

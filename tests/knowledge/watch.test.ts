@@ -56,4 +56,28 @@ describe('watchKnowledge', () => {
     await until(() => calls.length >= 2);
     expect(calls).toEqual([['en'], ['en/y.md']]);
   });
+
+  it('survives an onChange and an onError that throw, and keeps reporting', async () => {
+    const root = tempTree({ 'es/x.md': 'v0' });
+    const calls: string[][] = [];
+    const errors: string[] = [];
+    watchers.push(watchKnowledge(root, (paths) => {
+      calls.push(paths);
+      throw new Error('onChange bug');
+    }, {
+      debounceMs: 50,
+      onError: (message) => {
+        errors.push(message);
+        throw new Error('onError bug');
+      },
+    }));
+    // Both throw from the watcher's timer: uncaught there, they would end the process (and fail this run).
+    writeFileSync(path.join(root, 'es/x.md'), 'v1');
+    await until(() => calls.length >= 1);
+    writeFileSync(path.join(root, 'es/x.md'), 'v2');
+    await until(() => calls.length >= 2);
+    expect(calls).toEqual([['es/x.md'], ['es/x.md']]);
+    // The same problem again is not said again.
+    expect(errors).toEqual(['onChange failed: onChange bug']);
+  });
 });

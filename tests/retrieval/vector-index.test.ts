@@ -119,4 +119,36 @@ describe('hybrid search', () => {
     expect(result.hits[0]!.signals.dense).toBeGreaterThan(0.5);
     expect(result.hits[0]!.confidence).toBeLessThanOrEqual(1);
   });
+
+  it('uses a model only for the languages it reads, and calibrates each hit for how it was scored', async () => {
+    const kb = await loadKnowledge({
+      dir: tempTree({
+        'en.md': '---\nid: pw\ntitle: Change password\nlocale: en\n---\nProfile, security.\n',
+        'es.md': '---\nid: clave\ntitle: Cambiar la contraseña\nlocale: es\n---\nPerfil, seguridad.\n',
+      }),
+      locales: LOCALES, maxFileBytes: 1e6,
+    });
+    const embedder = Object.assign(wordEmbedder('test/english'), { locales: ['en'] as const });
+    const items = vectorItems(kb, 1200, embedder.locales);
+    expect(new Set(items.map((i) => i.articleId))).toEqual(new Set(['pw']));
+    const { index } = await VectorIndex.build(path.join(tempTree({}), 'index'), embedder, items);
+    const calibration = { 'lexical/es': { slope: 4, intercept: -2 }, 'semantic/*': { slope: 8, intercept: -4 } };
+    const retriever = new Retriever(kb, { embedder, index, weight: 0.45 }, calibration);
+
+    embedder.calls.length = 0;
+    const spanish = await retriever.search('cambiar contraseña', { locale: 'es' });
+    expect(spanish.mode).toBe('lexical');
+    expect(embedder.calls).toEqual([]);
+    expect(spanish.hits[0]).toMatchObject({ article: { id: 'clave' }, signals: { calibration: 'lexical/es' } });
+    expect(spanish.hits[0]!.signals.dense).toBeUndefined();
+    expect(spanish.hits[0]!.confidence).toBeCloseTo(1 / (1 + Math.exp(-(4 * spanish.hits[0]!.signals.raw - 2))), 10);
+
+    const english = await retriever.search('change password', { locale: 'en' });
+    expect(english.mode).toBe('lexical+test/english');
+    const pw = english.hits.find((h) => h.article.id === 'pw')!;
+    // No scale was fitted for this model: the generic semantic one applies.
+    expect(pw.signals.calibration).toBe('test/english/en');
+    expect(pw.confidence).toBeCloseTo(1 / (1 + Math.exp(-(8 * pw.signals.raw - 4))), 10);
+    expect(retriever.semanticCalibrationIsGeneric).toBe(true);
+  });
 });
