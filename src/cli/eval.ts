@@ -9,6 +9,7 @@ import { loadKnowledge } from '../knowledge/index.js';
 import { buildRetrieval, fitPlatt, GENERIC_SEMANTIC, retrievalSettings, USE_LITE_ID } from '../retrieval/index.js';
 import { buildEvalSets, type EvalSet } from './eval-sets.js';
 import { describeBuild, describeModel } from './index-command.js';
+import { evaluateDialogue, formatDialogueReport } from './eval-dialogue.js';
 import { UsageError, type CliIO } from './io.js';
 import { latencySummary, round } from '../util/stats.js';
 
@@ -16,6 +17,7 @@ export const EVAL_HELP = `Usage:
   escucha eval retrieval --knowledge DIR --cases FILE.jsonl [--json] [--embedder lexical|use-lite|MODEL]
   escucha eval all [--shared DIR] [--json] [--embedder lexical|use-lite|MODEL]
   escucha eval calibrate [--shared DIR]
+  escucha eval dialogue --knowledge DIR --cases FILE.jsonl [--json] [--failures] [--embedder ...]
 
 retrieval  indexes DIR, sends every case through the production search, thresholds and decision policy, and
            prints top1, top3, mrr, answeredCorrect, clarified, oosRejected, oosPrecision and latency.
@@ -23,6 +25,8 @@ all        turns the public sets in ../shared/eval (banking77, clinc150 with out
            folders under data/eval (K = 10 alternate questions per article), evaluates each, and prints a table.
 calibrate  fits the confidence calibration (per search mode and language) on the sets' development queries,
            never their test queries, and prints it as code for src/retrieval/calibration.ts.
+dialogue   replays multi-turn conversations through the dialogue engine and prints how many turns got the right
+           decision and article, overall and for turns that need earlier context (--failures lists the wrong ones).
 --json     the last line of standard output is one JSON object with the figures.
 `;
 
@@ -116,7 +120,7 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
   if (!kind || kind === '--help' || kind === '-h') { io.stdout(EVAL_HELP); return kind ? 0 : 2; }
   const { values } = parseArgs({
     args: rest, strict: true, allowPositionals: false,
-    options: { knowledge: { type: 'string' }, cases: { type: 'string' }, json: { type: 'boolean' }, embedder: { type: 'string' }, shared: { type: 'string' }, config: { type: 'string' } },
+    options: { knowledge: { type: 'string' }, cases: { type: 'string' }, json: { type: 'boolean' }, embedder: { type: 'string' }, shared: { type: 'string' }, config: { type: 'string' }, failures: { type: 'boolean' } },
   });
   const config = await loadConfig({ root: io.cwd, env: io.env, ...(values.config && { file: values.config }) });
   const noted = new Set<string>();
@@ -146,11 +150,18 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
     if (values.json) io.stdout(`${JSON.stringify(rows)}\n`);
     return 0;
   }
+  if (kind === 'dialogue') {
+    if (!values.knowledge || !values.cases) throw new UsageError('eval dialogue needs --knowledge DIR and --cases FILE.jsonl');
+    const report = await evaluateDialogue(config, path.resolve(io.cwd, values.knowledge), path.resolve(io.cwd, values.cases), values.embedder);
+    if (values.json) io.stdout(`${JSON.stringify(report)}\n`);
+    else io.stdout(formatDialogueReport(report, !!values.failures));
+    return 0;
+  }
   if (kind === 'calibrate') {
     io.stdout(await fitCalibration(config, evalSets(io, values.shared, config), note));
     return 0;
   }
-  throw new UsageError(`unknown evaluation "${kind}" (expected retrieval, all or calibrate)`);
+  throw new UsageError(`unknown evaluation "${kind}" (expected retrieval, dialogue, all or calibrate)`);
 }
 
 function evalSets(io: CliIO, shared: string | undefined, config: Config): EvalSet[] {

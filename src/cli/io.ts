@@ -7,6 +7,8 @@ export interface CliIO {
   isTTY: boolean;
   /** Stops a command that keeps running (index --watch); without it, SIGINT or SIGTERM does. */
   signal?: AbortSignal;
+  /** What an interactive command reads (escucha chat); the process's standard input by default. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 export const processIO = (): CliIO => ({

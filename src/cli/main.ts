@@ -6,6 +6,7 @@ import { lintCommand } from './lint.js';
 import { evalCommand } from './eval.js';
 import { indexCommand } from './index-command.js';
 import { benchCommand } from './bench.js';
+import { chatCommand } from './chat.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   lint: { summary: 'check the knowledge folder and print path:line: problems', run: lintCommand },
   index: { summary: 'build or refresh the search index (escucha index --help)', run: indexCommand },
   eval: { summary: 'measure answer quality on case files (escucha eval --help)', run: evalCommand },
+  chat: { summary: 'talk to the bot in the terminal, on the live knowledge folder (escucha chat --help)', run: chatCommand },
   bench: { summary: 'measure search speed and memory on 1k and 10k chunks (escucha bench --help)', run: benchCommand },
   serve: { summary: 'run the bot server (not built yet)', run: notYet('serve', 'the server and its channels') },
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MESSAGES, MESSAGE_KEYS, type MessageKey } from '../dialogue/messages.js';
 
 const unit = (what = 'a number between 0 and 1') =>
   z.number({ error: what }).min(0, { error: what }).max(1, { error: what });
@@ -53,6 +54,14 @@ export const configSchema = z.strictObject({
       clarify: unit().default(0.25),
       margin: unit().default(0.03),
     }).prefault({}),
+    /** Longest answer text in a chat bubble; the full article is one link away. */
+    maxReplyChars: positiveInt('a whole number greater than 0').default(700),
+    /** A conversation silent this long starts afresh. */
+    inactivityMinutes: positiveInt('a whole number of minutes greater than 0').default(30),
+    /** Overrides of the shipped message catalogues, per language: `{ es: { fallback: '...' } }`. */
+    messages: z.record(z.string(), z.strictObject(
+      Object.fromEntries(MESSAGE_KEYS.map((key) => [key, z.string().min(1).optional()])) as Record<MessageKey, z.ZodOptional<z.ZodString>>,
+    )).default({}),
   }).prefault({}),
   server: z.strictObject({
     port: z.number({ error: 'a port number between 0 and 65535' }).int({ error: 'a port number between 0 and 65535' })
@@ -72,6 +81,17 @@ export const configSchema = z.strictObject({
       code: 'custom', path: ['locales', 'default'], input: config.locales.default,
       message: `one of locales.supported (${config.locales.supported.map((l) => JSON.stringify(l)).join(', ')})`,
     });
+  }
+  for (const locale of config.locales.supported) {
+    if (DEFAULT_MESSAGES[locale]) continue;
+    const given = config.dialogue.messages[locale] ?? {};
+    const missing = MESSAGE_KEYS.filter((key) => !given[key]);
+    if (missing.length) {
+      ctx.addIssue({
+        code: 'custom', path: ['dialogue', 'messages', locale], input: given,
+        message: `every message for "${locale}" (no catalogue ships for it; missing: ${missing.join(', ')})`,
+      });
+    }
   }
   if (config.dialogue.thresholds.clarify > config.dialogue.thresholds.answer) {
     ctx.addIssue({

@@ -1,0 +1,80 @@
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/index.js';
+import { DialogueEngine, engineSettings } from '../dialogue/engine.js';
+import { renderReply } from '../dialogue/render.js';
+import { MemoryConversationStore } from '../dialogue/state.js';
+import type { TurnResult } from '../dialogue/types.js';
+import { LiveRetrieval, retrievalSettings } from '../retrieval/index.js';
+import { describeModel, describeReload, progressReporter } from './index-command.js';
+import type { CliIO } from './io.js';
+
+export const CHAT_HELP = `Usage: escucha chat [--knowledge DIR] [--data DIR] [--embedder lexical|use-lite|MODEL] [--locale es|en] [--debug]
+
+Talks to the bot in the terminal, through the same engine as every channel, on the live knowledge folder: save an
+article and the next question sees it. Each reply shows its decision, article and confidence with --debug.
+Commands: /new starts a new conversation, /quit (or Ctrl-D) leaves.
+`;
+
+const COLOURS = { dim: '\x1b[2m', cyan: '\x1b[36m', yellow: '\x1b[33m', green: '\x1b[32m', reset: '\x1b[0m' };
+
+export async function chatCommand(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseArgs({
+    args, strict: true, allowPositionals: false,
+    options: {
+      knowledge: { type: 'string' }, data: { type: 'string' }, embedder: { type: 'string' }, config: { type: 'string' },
+      locale: { type: 'string' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) { io.stdout(CHAT_HELP); return 0; }
+  const config = await loadConfig({
+    root: io.cwd, env: io.env, ...(values.config && { file: values.config }),
+    overrides: { ...(values.knowledge && { knowledge: { dir: values.knowledge } }), ...(values.data && { data: { dir: values.data } }) },
+  });
+  const colour = (name: keyof typeof COLOURS, text: string) => (io.isTTY ? `${COLOURS[name]}${text}${COLOURS.reset}` : text);
+  const knowledge = { dir: config.knowledge.dir, locales: config.locales, maxFileBytes: config.knowledge.maxFileBytes };
+  const live = new LiveRetrieval({
+    knowledge, retrieval: retrievalSettings(config, values.embedder),
+    onReload: (reload) => { for (const line of describeReload(reload, knowledge.dir, (f) => f)) io.stderr(`${colour('dim', line)}\n`); },
+    onError: (message) => io.stderr(`escucha chat: ${message}\n`),
+  });
+  const build = await live.start(progressReporter({ ...io, stdout: io.stderr }, 'embedding'));
+  for (const line of describeModel(build.model)) io.stderr(`${colour('dim', line)}\n`);
+  const engine = new DialogueEngine({ ...engineSettings(config), search: live, store: new MemoryConversationStore() });
+
+  let conversation = 1;
+  const id = () => `cli-${process.pid}-${conversation}`;
+  let locale = values.locale ?? config.locales.default;
+  const show = (result: TurnResult) => {
+    const catalogLabels = engine.labels(result.locale);
+    for (const reply of result.replies) {
+      let text = renderReply(reply, 'plain', catalogLabels);
+      if (io.isTTY) text = text.replace(/^(\d+\. .*)$/gm, (line) => colour('yellow', line)).replace(/(https?:\/\/\S+|\/help\/\S+)/g, (url) => colour('cyan', url));
+      io.stdout(`${colour('green', 'bot')}  ${text.replace(/\n/g, '\n     ')}\n`);
+    }
+    if (values.debug) {
+      const used = result.articles.map((a) => `${a.id}${a.section ? `#${a.section}` : ''} ${a.confidence.toFixed(2)}`).join(', ');
+      io.stdout(`${colour('dim', `     [${result.decision}${used ? `: ${used}` : ''}; ${result.locale}]`)}\n`);
+    }
+  };
+  io.stdout(`${colour('green', 'bot')}  ${renderReply(engine.welcome(locale), 'plain', engine.labels(locale))}\n`);
+
+  const lines = createInterface({ input: io.stdin ?? process.stdin, output: undefined, terminal: false, historySize: 200 });
+  if (io.isTTY) io.stdout('> ');
+  for await (const raw of lines) {
+    const text = raw.trim();
+    if (text === '/quit' || text === '/exit') break;
+    if (text === '/new') {
+      conversation++;
+      io.stdout(`${colour('dim', `— new conversation ${conversation} —`)}\n`);
+    } else if (text) {
+      const result = await engine.handle({ conversationId: id(), text, channel: 'cli', locale });
+      locale = result.locale;
+      show(result);
+    }
+    if (io.isTTY) io.stdout('> ');
+  }
+  lines.close();
+  await live.close();
+  return 0;
+}

@@ -1,0 +1,86 @@
+/**
+ * Everything the bot says, per language. Operators override any message in `bot.config.ts`
+ * (`dialogue.messages.es.fallback = '...'`); `{name}` placeholders are filled in by the engine.
+ */
+export const MESSAGE_KEYS = [
+  'welcome', 'hello', 'greeting', 'thanks', 'goodbye', 'identity', 'howAreYou', 'insult',
+  'askHelpful', 'yes', 'no', 'helpfulThanks', 'notHelpfulNext', 'notHelpfulNoMore',
+  'clarify', 'clarifyHint', 'fallback', 'fallbackHint', 'related', 'readMore',
+  'handoffAsked', 'handoffEscalate', 'handoffFailures', 'emptyMessage',
+] as const;
+
+export type MessageKey = (typeof MESSAGE_KEYS)[number];
+export type MessageCatalog = Record<MessageKey, string>;
+
+const es: MessageCatalog = {
+  welcome: 'Hola, soy el asistente de {company}. Cuéntame qué necesitas y busco la respuesta en nuestra ayuda.',
+  hello: '¡Hola!',
+  greeting: '¡Hola! ¿En qué te puedo ayudar?',
+  thanks: '¡A ti! Si necesitas algo más, aquí estoy.',
+  goodbye: '¡Hasta pronto! Que tengas un buen día.',
+  identity: 'Soy el asistente virtual de {company}: respondo con los artículos de nuestra ayuda y, si hace falta, te paso con una persona del equipo.',
+  howAreYou: '¡Muy bien, gracias! ¿En qué te puedo ayudar?',
+  insult: 'Entiendo que esto puede ser frustrante. Quiero ayudarte: cuéntame qué ha pasado o, si prefieres, te paso con una persona del equipo.',
+  askHelpful: '¿Te sirvió?',
+  yes: 'Sí',
+  no: 'No',
+  helpfulThanks: '¡Me alegro! ¿Te ayudo con algo más?',
+  notHelpfulNext: 'Vaya, siento que no te sirviera. Quizá esto encaje mejor:',
+  notHelpfulNoMore: 'Siento no haber dado con la respuesta.',
+  clarify: 'Encontré varias respuestas posibles. ¿Cuál se parece más a lo que buscas?',
+  clarifyHint: 'Responde con el número o con el nombre.',
+  fallback: 'No he encontrado una respuesta a eso en nuestra ayuda, y prefiero no inventarla.',
+  fallbackHint: 'Puedes contármelo con otras palabras o, si prefieres, te paso con una persona del equipo.',
+  related: 'También te puede servir:',
+  readMore: 'Artículo completo: {link}',
+  handoffAsked: 'Claro, te paso con una persona del equipo. Verá toda la conversación, así que no tendrás que repetir nada.',
+  handoffEscalate: 'Este tema lo gestiona una persona del equipo. Te paso con ella; verá toda la conversación.',
+  handoffFailures: 'Siento no haber dado con la respuesta. Te paso con una persona del equipo, que verá toda la conversación.',
+  emptyMessage: '¿En qué te puedo ayudar? Escríbeme tu pregunta.',
+};
+
+const en: MessageCatalog = {
+  welcome: "Hi, I'm {company}'s assistant. Tell me what you need and I'll look it up in our help center.",
+  hello: 'Hi!',
+  greeting: 'Hi! How can I help you?',
+  thanks: "You're welcome! If you need anything else, I'm here.",
+  goodbye: 'Bye for now! Have a good day.',
+  identity: "I'm {company}'s virtual assistant: I answer from our help center articles and, when needed, pass you to a person on the team.",
+  howAreYou: "I'm well, thanks! How can I help you?",
+  insult: "I understand this can be frustrating. I want to help: tell me what happened or, if you prefer, I'll pass you to a person on the team.",
+  askHelpful: 'Did this help?',
+  yes: 'Yes',
+  no: 'No',
+  helpfulThanks: 'Glad to hear it! Anything else I can help with?',
+  notHelpfulNext: "Sorry that didn't help. This may fit better:",
+  notHelpfulNoMore: "Sorry I couldn't find the answer.",
+  clarify: 'I found a few possible answers. Which one is closest to what you need?',
+  clarifyHint: 'Reply with the number or the name.',
+  fallback: "I couldn't find an answer to that in our help center, and I'd rather not make one up.",
+  fallbackHint: "You can tell me in other words or, if you prefer, I'll pass you to a person on the team.",
+  related: 'You may also find this useful:',
+  readMore: 'Full article: {link}',
+  handoffAsked: "Of course, I'm passing you to a person on the team. They will see the whole conversation, so you won't need to repeat anything.",
+  handoffEscalate: "A person on the team handles this topic. I'm passing you to them; they will see the whole conversation.",
+  handoffFailures: "Sorry I couldn't find the answer. I'm passing you to a person on the team, who will see the whole conversation.",
+  emptyMessage: 'How can I help you? Type your question.',
+};
+
+export const DEFAULT_MESSAGES: Readonly<Record<string, MessageCatalog>> = { es, en };
+
+export type MessageOverrides = Readonly<Record<string, Partial<Record<MessageKey, string>>>>;
+
+/** The catalogue per language: shipped messages, with the operator's overrides on top. */
+export function buildCatalogs(overrides: MessageOverrides = {}): Map<string, MessageCatalog> {
+  const catalogs = new Map<string, MessageCatalog>();
+  for (const locale of new Set([...Object.keys(DEFAULT_MESSAGES), ...Object.keys(overrides)])) {
+    const base = DEFAULT_MESSAGES[locale] ?? DEFAULT_MESSAGES.en!;
+    catalogs.set(locale, { ...base, ...overrides[locale] });
+  }
+  return catalogs;
+}
+
+/** Fills `{name}` placeholders; an unknown placeholder is left as written, so a typo shows instead of vanishing. */
+export function fill(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}

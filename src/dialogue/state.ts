@@ -1,0 +1,59 @@
+import type { Decision } from './types.js';
+
+export interface TurnRecord {
+  role: 'customer' | 'bot';
+  text: string;
+  at: string;
+  decision?: Decision;
+  articleIds?: string[];
+}
+
+/** What the bot is waiting for from the customer. */
+export type Pending =
+  | { kind: 'clarify'; options: string[]; query: string }
+  | { kind: 'feedback'; articleId: string; anchor: string };
+
+/** Everything the engine remembers about one conversation; plain JSON, so any store can keep it. */
+export interface ConversationState {
+  id: string;
+  customerId?: string;
+  channel: string;
+  locale: string;
+  startedAt: string;
+  updatedAt: string;
+  turns: TurnRecord[];
+  /** The article the conversation is about, and the sections of it already shown. */
+  topic?: { articleId: string; product?: string; shownSections: string[] };
+  /** Articles the last search ranked that the customer has not seen yet, best first. */
+  candidates: string[];
+  /** Articles already given as answers in this topic. */
+  tried: string[];
+  /** Answers in a row that found nothing or did not help. */
+  failures: number;
+  /** Frustration per customer message, oldest first (the emotion module fills it). */
+  emotion: number[];
+  pending?: Pending;
+  /** Set once the conversation is with a person. */
+  handedOff?: { at: string; reason: string };
+}
+
+/** Where conversations live between turns: in memory for tests, SQLite in production. */
+export interface ConversationStore {
+  load(id: string): Promise<ConversationState | undefined>;
+  save(state: ConversationState): Promise<void>;
+}
+
+export class MemoryConversationStore implements ConversationStore {
+  private readonly states = new Map<string, string>();
+  async load(id: string) {
+    const json = this.states.get(id);
+    return json === undefined ? undefined : (JSON.parse(json) as ConversationState);
+  }
+  async save(state: ConversationState) {
+    // Stored as JSON, like a real store: nobody can mutate a saved state by holding a reference to it.
+    this.states.set(state.id, JSON.stringify(state));
+  }
+}
+
+/** Only the last turns are kept in the state; the full transcript is the outcomes store's job. */
+export const MAX_TURNS_KEPT = 40;
