@@ -3,9 +3,9 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
 import { DialogueEngine, engineSettings } from '../dialogue/engine.js';
 import { renderReply } from '../dialogue/render.js';
-import { MemoryConversationStore } from '../dialogue/state.js';
 import type { TurnResult } from '../dialogue/types.js';
 import { LiveRetrieval, retrievalSettings } from '../retrieval/index.js';
+import { openStore } from '../store/index.js';
 import { describeModel, describeReload, progressReporter } from './index-command.js';
 import type { CliIO } from './io.js';
 
@@ -40,10 +40,13 @@ export async function chatCommand(args: string[], io: CliIO): Promise<number> {
   });
   const build = await live.start(progressReporter({ ...io, stdout: io.stderr }, 'embedding'));
   for (const line of describeModel(build.model)) io.stderr(`${colour('dim', line)}\n`);
-  const engine = new DialogueEngine({ ...engineSettings(config), search: live, store: new MemoryConversationStore() });
+  // The same store as the server's: a chat is kept like any conversation (and is there for the reports).
+  const store = openStore({ dataDir: config.data.dir });
+  const engine = new DialogueEngine({ ...engineSettings(config), search: live, store: store.conversations });
 
+  const session = Date.now().toString(36);
   let conversation = 1;
-  const id = () => `cli-${process.pid}-${conversation}`;
+  const id = () => `cli-${session}-${conversation}`;
   let locale = values.locale ?? config.locales.default;
   const show = (result: TurnResult) => {
     const catalogLabels = engine.labels(result.locale);
@@ -59,7 +62,10 @@ export async function chatCommand(args: string[], io: CliIO): Promise<number> {
   };
   io.stdout(`${colour('green', 'bot')}  ${renderReply(engine.welcome(locale), 'plain', engine.labels(locale))}\n`);
 
-  const lines = createInterface({ input: io.stdin ?? process.stdin, output: undefined, terminal: false, historySize: 200 });
+  // On a terminal, readline edits the line and keeps the history (arrow keys); piped input is read line by line.
+  const lines = createInterface({
+    input: io.stdin ?? process.stdin, output: io.isTTY ? process.stdout : undefined, terminal: !!io.isTTY, historySize: 200,
+  });
   if (io.isTTY) io.stdout('> ');
   for await (const raw of lines) {
     const text = raw.trim();
@@ -76,5 +82,6 @@ export async function chatCommand(args: string[], io: CliIO): Promise<number> {
   }
   lines.close();
   await live.close();
+  store.close();
   return 0;
 }

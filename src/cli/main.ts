@@ -24,7 +24,7 @@ const COMMANDS: Record<string, Command> = {
 function notYet(name: string, what: string): Command['run'] {
   return async (_args, io) => {
     io.stderr(`escucha ${name}: ${what} are not built yet; see the Status section of README.md. `
-      + 'What works today: escucha lint, index [--watch], eval and bench.\n');
+      + 'What works today: escucha chat (the bot in the terminal), lint, index [--watch], eval and bench.\n');
     return 1;
   };
 }

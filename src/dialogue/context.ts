@@ -52,11 +52,30 @@ const TOPIC_COVERAGE = 0.5;
 
 /**
  * The section of an article that answers `text`, preferring one not shown yet: a second question on the same
- * article moves on to the part that answers it instead of repeating the same text.
+ * article moves on to the part that answers it instead of repeating the same text. A "how do I" question prefers
+ * the steps to a section that merely mentions the same words ("¿cómo activo la eSIM?" wants the procedure, not
+ * "la eSIM se activa en 15 minutos").
  */
 export function sectionFor(article: Article, text: string, shown: readonly string[], fallback: Section): Section {
   if (article.forum) return article.forum.served.section;
-  const matches = sectionIndex(article).search(text).map((m) => article.sections[Number(m.key)]!).filter((s) => s.blocks.length);
+  const matches = sectionIndex(article).search(text)
+    .map((m) => ({ section: article.sections[Number(m.key)]!, score: m.score })).filter((m) => m.section.blocks.length);
   // An unseen section that matches; else the best match even if seen (the customer asked the same again).
-  return matches.find((s) => !shown.includes(s.anchor)) ?? matches[0] ?? fallback;
+  const unseen = matches.filter((m) => !shown.includes(m.section.anchor));
+  const best = unseen[0];
+  if (best && asksHow(text, article.locale)) {
+    const steps = unseen.find((m) => m.score >= best.score * STEPS_SHARE && hasSteps(m.section));
+    if (steps) return steps.section;
+  }
+  return (best ?? matches[0])?.section ?? fallback;
 }
+
+const HOW: Readonly<Record<string, RegExp>> = {
+  es: /(^| )(como|pasos|que (tengo que|hay que|debo) hacer|de que manera|donde (se|lo|la|puedo))( |$)/,
+  en: /(^| )(how|steps|what do i (need to )?do|where (do|can) i)( |$)/,
+};
+
+const asksHow = (text: string, locale: string) => HOW[locale]?.test(fold(text)) ?? false;
+const hasSteps = (section: Section) => section.blocks.some((b) => /^\s*1[.)]\s/m.test(b.markdown));
+/** How close to the best match a section with steps must be to win a "how" question. */
+const STEPS_SHARE = 0.5;

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/index.js';
 import type { Article } from '../knowledge/index.js';
-import type { SearchHit } from '../retrieval/index.js';
+import type { SearchHit, SearchResult } from '../retrieval/index.js';
 import { looksLikeFollowUp, sectionFor, topicCovers } from './context.js';
 import { detectLanguage } from './language.js';
 import { buildCatalogs, fill, type MessageCatalog, type MessageKey, type MessageOverrides } from './messages.js';
@@ -36,11 +36,19 @@ export function engineSettings(config: Config): Omit<EngineOptions, 'search' | '
 }
 
 /** What one turn is working out: the reply so far, the decision and what it used. */
-interface Draft { state: ConversationState; catalog: MessageCatalog; replies: Reply[]; events: EngineEvent[]; articles: UsedArticle[] }
+interface Draft {
+  state: ConversationState; catalog: MessageCatalog; replies: Reply[]; events: EngineEvent[]; articles: UsedArticle[];
+  /** The message says the bot's last reply did not help: an answer to it does not end the failures in a row. */
+  complaint?: boolean;
+}
 
 const RELATED_LIMIT = 3;
 /** How much better another article must match a follow-up, on its own, to leave the conversation's topic. */
 const TOPIC_SWITCH_MARGIN = 0.2;
+/** A follow-up stays on the topic when, read with the conversation, the topic is this close to the best match. */
+const TOPIC_STICKINESS = 0.1;
+/** A message that keeps this share of the topic's match, read with the conversation, belongs to the topic. */
+const KEEPS_TOPIC = 0.75;
 /** "That didn't help" this many times in a row (or answers that found nothing) brings a person. */
 const FAILURES_BEFORE_PERSON = 2;
 
@@ -123,6 +131,22 @@ export class DialogueEngine {
       }
       return this.nextCandidate(draft, substantive(phrases) ? phrases.rest : '');
     }
+    // "That didn't help" after options or a fallback is a failure too; what they add is searched, as a complaint.
+    if (phrases.notHelpful) {
+      state.failures++;
+      if (state.failures >= FAILURES_BEFORE_PERSON) return this.handoff(draft, 'failures');
+      draft.complaint = true;
+    }
+
+    if (phrases.resolved && (pending || state.topic)) {
+      // "Ya funciona, gracias": the last answer did it (whatever else they tell about how).
+      if (pending?.kind === 'feedback') {
+        this.emit(draft, { type: 'feedback', conversationId: state.id, articleId: pending.articleId, section: pending.anchor, helpful: true });
+      }
+      state.failures = 0;
+      this.say(draft, 'helpfulThanks', 'smalltalk');
+      if (!phrases.rest.includes('?')) return 'smalltalk';
+    }
 
     if (phrases.smalltalk && !substantive(phrases)) return this.smalltalk(draft, phrases);
     const query = phrases.rest || text;
@@ -132,30 +156,65 @@ export class DialogueEngine {
 
   private async searchAndDecide(draft: Draft, query: string): Promise<Decision> {
     const { state } = draft;
-    const topic = this.topicArticle(state);
-    const filters = { locale: state.locale, ...(state.topic?.product && { product: state.topic.product }) };
-    let result = await this.options.search.search(query, { locale: state.locale });
-    let decision = decideFromHits(result.hits, this.options.thresholds);
-    if (topic) {
-      // A message on the current topic stays on it, unless on its own it clearly answers from another article:
-      // "clearly" asks more of a message that reads like a follow-up ("¿y cuánto tarda?").
-      const followUp = looksLikeFollowUp(query, state.locale);
-      const elsewhere = decision.decision === 'answer' && decision.hit.article.id !== topic.id ? decision.hit : undefined;
-      const contextual = await this.options.search.search(`${topic.title}. ${query}`, filters);
-      const onTopic = contextual.hits.find((h) => h.article.id === topic.id);
-      const leaves = !onTopic || (elsewhere && elsewhere.confidence >= onTopic.confidence + (followUp ? TOPIC_SWITCH_MARGIN : TOPIC_SWITCH_MARGIN / 4));
-      if (!leaves && (followUp || topicCovers(topic, query))) {
-        this.rememberCandidates(state, contextual.hits);
-        state.failures = 0;
-        return this.answer(draft, topic, query, onTopic.confidence, onTopic);
-      }
+    const alone = await this.options.search.search(query, { locale: state.locale });
+    const { result, stay, context } = state.topic ? await this.withContext(state, query, alone) : { result: alone };
+    if (stay) {
+      this.rememberCandidates(state, result.hits);
+      if (!draft.complaint) state.failures = 0;
+      return this.answer(draft, stay.article, query, stay.confidence, stay, context);
     }
+    return this.decideOn(draft, query, result, context);
+  }
+
+  /**
+   * With a topic going on, the message is also read together with what the customer said about it: a follow-up
+   * ("¿y cuánto tarda?", "what about abroad?") is understood through those words, and a message that on its own
+   * clearly asks about something else starts fresh. "Clearly" asks more of a message that reads like a follow-up.
+   */
+  private async withContext(state: ConversationState, query: string, alone: SearchResult): Promise<{ result: SearchResult; stay?: SearchHit; context?: string }> {
+    const context = contextOf(state, this.topicArticle(state));
+    if (!context) return { result: alone };
+    const filters = { locale: state.locale, ...(state.topic?.product && { product: state.topic.product }) };
+    const together = await this.options.search.search(`${context} ${query}`, filters);
+    const best = together.hits[0];
+    if (!best) return { result: alone };
+    const followUp = looksLikeFollowUp(query, state.locale);
+    const own = alone.hits[0];
+    const ownIsClear = !!own && decideFromHits(alone.hits, this.options.thresholds).decision === 'answer';
+    const margin = followUp ? TOPIC_SWITCH_MARGIN : TOPIC_SWITCH_MARGIN / 4;
+    if (ownIsClear && own.article.id !== best.article.id && own.confidence >= best.confidence + margin) return { result: alone };
+    // A topic a person handles holds no answers: any question the bot can answer on its own is answered meanwhile.
+    if (ownIsClear && this.article(state.topic!.articleId)?.escalate) return { result: alone };
+    const topic = together.hits.find((h) => this.sameTopic(h.article, state.topic!.articleId));
+    // A full question that the topic's section do not speak to, and that dilutes the topic's match instead of
+    // sharpening it, is a new one ("¿quién ganó el madrid ayer?"), even when on its own it matches nothing well.
+    if (!followUp && !topic) return { result: alone };
+    if (!followUp && topic && !topicCovers(topic.article, query)) {
+      const before = (await this.options.search.search(context, filters)).hits.find((h) => h.article.id === topic.article.id);
+      if (!before || topic.confidence < before.confidence * KEEPS_TOPIC) return { result: alone };
+    }
+    // The conversation already settled on the topic: a follow-up it answers needs only a fair match to stay there.
+    const floor = followUp ? this.options.thresholds.clarify : this.options.thresholds.answer;
+    const sticks = topic && topic.confidence >= floor && topic.confidence >= best.confidence - TOPIC_STICKINESS;
+    return { result: together, context, ...(sticks && { stay: topic }) };
+  }
+
+  /** Whether an article is the topic's, or its translation. */
+  private sameTopic(article: Article, topicId: string): boolean {
+    if (article.id === topicId) return true;
+    const topic = this.article(topicId);
+    return !!topic?.topic && topic.topic === article.topic;
+  }
+
+  private decideOn(draft: Draft, query: string, result: SearchResult, context?: string): Promise<Decision> | Decision {
+    const { state } = draft;
+    const decision = decideFromHits(result.hits, this.options.thresholds);
     this.rememberCandidates(state, result.hits);
     if (decision.decision === 'answer') {
       // A new question answered: the failures in a row end, and a new topic starts its own list of tries.
-      state.failures = 0;
+      if (!draft.complaint) state.failures = 0;
       if (decision.hit.article.id !== state.topic?.articleId) state.tried = [];
-      return this.answer(draft, decision.hit.article, query, decision.hit.confidence, decision.hit);
+      return this.answer(draft, decision.hit.article, query, decision.hit.confidence, decision.hit, context);
     }
     if (decision.decision === 'clarify') return this.clarify(draft, decision.options, query);
     return this.fallback(draft, query, result.hits[0]?.confidence ?? 0);
@@ -164,7 +223,7 @@ export class DialogueEngine {
   /** Next candidates for "that didn't help": fair matches, not far behind the best one. */
   private rememberCandidates(state: ConversationState, hits: readonly SearchHit[]): void {
     const floor = Math.max(this.options.thresholds.clarify, (hits[0]?.confidence ?? 0) / 2);
-    state.candidates = hits.filter((h) => h.confidence >= floor).map((h) => h.article.id);
+    state.candidates = hits.filter((h) => h.confidence >= floor).map((h) => ({ id: h.article.id, confidence: h.confidence }));
   }
 
   /** The conversation's topic, in the customer's current language when a translation exists. */
@@ -174,13 +233,16 @@ export class DialogueEngine {
     return this.options.search.knowledge.published.find((a) => a.topic === article.topic && a.locale === state.locale) ?? article;
   }
 
-  private answer(draft: Draft, article: Article, query: string, confidence: number, hit?: SearchHit): Decision {
+  /** `context`: the conversation's words that led to this article along with `query`, when they did. */
+  private answer(draft: Draft, article: Article, query: string, confidence: number, hit?: SearchHit, context?: string): Decision {
     const { state, catalog } = draft;
+    const sameTopic = state.topic?.articleId === article.id;
     if (article.escalate) {
       draft.articles.push({ id: article.id, title: article.title, confidence });
+      // The topic stays, so that more questions about it go to the same person instead of a weaker article.
+      state.topic = { articleId: article.id, shownSections: [], query: sameTopic ? state.topic!.query ?? query : query, locale: state.locale };
       return this.handoff(draft, 'escalate', article.id);
     }
-    const sameTopic = state.topic?.articleId === article.id;
     const shown = sameTopic ? state.topic!.shownSections : [];
     const section = sectionFor(article, query, shown, hit?.section ?? article.sections[0]!);
     const { markdown } = trimSection(section, this.options.maxReplyChars, this.options.helpCenterUrl);
@@ -193,9 +255,14 @@ export class DialogueEngine {
     });
     draft.replies.push({ text: catalog.askHelpful, options: [{ label: catalog.yes, value: catalog.yes }, { label: catalog.no, value: catalog.no }] });
     draft.articles.push({ id: article.id, title: article.title, confidence, section: section.anchor });
-    state.topic = { articleId: article.id, ...(article.product && { product: article.product }), shownSections: [...new Set([...shown, section.anchor])] };
+    state.topic = {
+      articleId: article.id, ...(article.product && { product: article.product }),
+      shownSections: [...new Set([...shown, section.anchor])],
+      query: sameTopic && state.topic!.locale === state.locale ? state.topic!.query : lastWords(context ? `${context} ${query}` : query),
+      locale: state.locale,
+    };
     state.tried = [...new Set([...state.tried, article.id])];
-    state.candidates = state.candidates.filter((id) => id !== article.id);
+    state.candidates = state.candidates.filter((c) => c.id !== article.id);
     state.pending = { kind: 'feedback', articleId: article.id, anchor: section.anchor };
     return 'answer';
   }
@@ -232,12 +299,15 @@ export class DialogueEngine {
     let next: Article | undefined;
     let confidence = 0;
     if (added) {
-      const topic = this.topicArticle(state);
-      const { hits } = await this.options.search.search(topic ? `${topic.title}. ${added}` : added, { locale: state.locale });
+      const context = contextOf(state, this.topicArticle(state));
+      const { hits } = await this.options.search.search(`${context} ${added}`.trim(), { locale: state.locale });
       const hit = hits.find((h) => h.confidence >= this.options.thresholds.clarify && usable(h.article));
       if (hit) { next = hit.article; confidence = hit.confidence; }
     }
-    next ??= state.candidates.map((id) => this.article(id)).find(usable);
+    if (!next) {
+      const candidate = state.candidates.find((c) => usable(this.article(c.id)));
+      if (candidate) { next = this.article(candidate.id); confidence = candidate.confidence; }
+    }
     if (!next) return this.handoff(draft, 'failures');
     draft.replies.push({ text: catalog.notHelpfulNext });
     const lastQuery = [...state.turns].reverse().find((t, i) => t.role === 'customer' && i > 0)?.text ?? '';
@@ -246,6 +316,11 @@ export class DialogueEngine {
 
   private handoff(draft: Draft, reason: 'asked' | 'escalate' | 'failures', articleId?: string): Decision {
     const { state, catalog } = draft;
+    if (state.handedOff) {
+      // Already in the team's queue: say so again rather than queue the customer twice.
+      draft.replies.push({ text: catalog.handoffWaiting });
+      return 'handoff';
+    }
     const key: MessageKey = reason === 'asked' ? 'handoffAsked' : reason === 'escalate' ? 'handoffEscalate' : 'handoffFailures';
     draft.replies.push({ text: catalog[key] });
     state.handedOff = { at: this.now().toISOString(), reason };
@@ -303,6 +378,27 @@ export class DialogueEngine {
     return this.catalogs.get(locale) ?? this.catalogs.get(this.options.locales.default)!;
   }
 }
+
+/**
+ * What the customer said about the current topic: the question that opened it, and their last message when that
+ * was a question too. Their own words, not the article's title: they name what the customer cares about. After a
+ * switch of language their words would not match the new one's, so the topic's title and questions stand in.
+ */
+function contextOf(state: ConversationState, topic: Article | undefined): string {
+  if (!state.topic) return '';
+  if ((state.topic.locale ?? state.locale) !== state.locale) return topic ? [topic.title, ...topic.questions.slice(0, 2)].join('. ') : '';
+  const customer = state.turns.filter((t) => t.role === 'customer');
+  const previous = customer.at(-2);
+  const asked = previous && state.turns[state.turns.indexOf(previous) + 1]?.decision === 'answer';
+  return [...new Set([state.topic.query ?? '', ...(asked ? [previous.text] : [])])].join(' ').trim();
+}
+
+/** The end of a long context, so that a long conversation does not drown each new message. */
+function lastWords(text: string): string {
+  return text.split(/\s+/).slice(-CONTEXT_WORDS).join(' ');
+}
+
+const CONTEXT_WORDS = 40;
 
 /** Whether a message carries a question beyond its pleasantries. */
 const substantive = (phrases: PhraseMatch) => phrases.rest.replace(/[^\p{L}\p{N}]+/gu, '').length > 0;

@@ -6,7 +6,7 @@ export const MESSAGE_KEYS = [
   'welcome', 'hello', 'greeting', 'thanks', 'goodbye', 'identity', 'howAreYou', 'insult',
   'askHelpful', 'yes', 'no', 'helpfulThanks', 'notHelpfulNext', 'notHelpfulNoMore',
   'clarify', 'clarifyHint', 'fallback', 'fallbackHint', 'related', 'readMore',
-  'handoffAsked', 'handoffEscalate', 'handoffFailures', 'emptyMessage',
+  'handoffAsked', 'handoffEscalate', 'handoffFailures', 'handoffWaiting', 'emptyMessage',
 ] as const;
 
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
@@ -36,6 +36,7 @@ const es: MessageCatalog = {
   handoffAsked: 'Claro, te paso con una persona del equipo. Verá toda la conversación, así que no tendrás que repetir nada.',
   handoffEscalate: 'Este tema lo gestiona una persona del equipo. Te paso con ella; verá toda la conversación.',
   handoffFailures: 'Siento no haber dado con la respuesta. Te paso con una persona del equipo, que verá toda la conversación.',
+  handoffWaiting: 'Ya he avisado al equipo y una persona te escribirá aquí; verá también esto que me cuentas.',
   emptyMessage: '¿En qué te puedo ayudar? Escríbeme tu pregunta.',
 };
 
@@ -63,6 +64,7 @@ const en: MessageCatalog = {
   handoffAsked: "Of course, I'm passing you to a person on the team. They will see the whole conversation, so you won't need to repeat anything.",
   handoffEscalate: "A person on the team handles this topic. I'm passing you to them; they will see the whole conversation.",
   handoffFailures: "Sorry I couldn't find the answer. I'm passing you to a person on the team, who will see the whole conversation.",
+  handoffWaiting: "I've already let the team know and a person will write to you here; they will see this too.",
   emptyMessage: 'How can I help you? Type your question.',
 };
 

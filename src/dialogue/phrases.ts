@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { analyzerFor } from '../retrieval/analyzer.js';
 
 /**
- * Conversational phrases: greetings, thanks, "did this help?" answers, requests for a person, insults, and which of
- * the offered options a customer picked. Pure and data-driven: the phrase lists live in `phrases/<lang>.json` (read
- * once per language) and an operator's additions are merged with {@link extendPhrases}.
+ * Conversational phrases: greetings, thanks, "did this help?" answers, "it works now", requests for a person, insults,
+ * and which of the offered options a customer picked. Pure and data-driven: the phrase lists live in
+ * `phrases/<lang>.json` (read once per language) and an operator's additions are merged with {@link extendPhrases}.
  *
  * ## The data (one file per language, every key optional)
  *
@@ -17,15 +17,19 @@ import { analyzerFor } from '../retrieval/analyzer.js';
  *     "howAreYou": [...],             //   at the start only, and followed by punctuation or the end: "que tal"
  *     "thanks":    [...],             //   at the start or the end: "gracias", "thanks a lot"
  *     "goodbye":   [...],             //   at the start or the end: "adios", "that's all"
- *     "identity":  [...],             //   anywhere: "eres un robot", "who am i talking to"
- *     "insult":    [...]              //   anywhere: "inutil", "stupid bot"
- *   },
- *   "notHelpful": [...],              // anywhere: "no me sirvio", "still not working", "that didn't help"
+ *     "identity":  [...],             //   anywhere: "quien eres", "are you a bot" ("quien es el titular" is not)
+ *     "insult":    [...]              //   anywhere: "eres mas tonto que", "stupid bot" (aimed at the bot or the
+ *   },                                //   service: "my card is useless now" is no insult; bare "inutil" is a reply)
+ *   "notHelpful": [...],              // anywhere, forms that refer to an earlier attempt: "no me sirvio", "sigue sin
+ *                                     //   funcionar", "still not working", "that didn't help", "I tried everything"
+ *   "resolved": [...],                // anywhere, except in a question: "ya funciona", "ya me llegan", "that fixed it",
+ *                                     //   "it works now" ("¿ya funciona?" asks; "ya no funciona" is not one)
  *   "human": [...],                   // anywhere: "quiero hablar con una persona", "talk to someone"
  *   "replies": {                      // only when they are the whole message, besides the above and fillers:
  *     "yes": [...], "no": [...],      //   "si", "perfecto", "yep" / "no", "not really"
  *     "notHelpful": [...],            //   "no funciona", "doesn't work" ("mi eSIM no funciona" is a question)
- *     "human": [...]                  //   "agente", "human" ("mi agente de ventas..." is not a request)
+ *     "human": [...],                 //   "agente", "human" ("mi agente de ventas..." is not a request)
+ *     "insult": [...]                 //   "inutil", "useless" ("my card is useless now" is not one)
  *   },
  *   "fillers": [...],                 // words that carry nothing: "pues", "ok", "please"
  *   "options": {                      // for pickOption
@@ -42,7 +46,14 @@ import { analyzerFor } from '../retrieval/analyzer.js';
  * around the words and letters repeated for emphasis ("graciaaas") are ignored, words of 6 letters or more also match
  * with one typo ("grasias" is listed anyway), and phrases match whole words, never inside a word ("hola" is not in
  * "holanda"). `(a|b|c)` is one of several (alternatives may be several words), `(a|b)?` or `word?` is optional.
- * Emoji may be phrases of their own ("👍" in replies.yes). Keys starting with "_" are comments.
+ * A `.` on its own is a break in the text: punctuation, or the start or end of the message ("what are you ." is not
+ * in "what are you charging me for"). A `*` on its own is any one word, never the first ("mas tonto que (un|una)? *").
+ * A phrase may end with `[...]`, words (same syntax) that must follow it but are not part of it and stay in `rest`:
+ * "still [crashes|crashing]" finds "the app still crashes" and leaves "the app crashes" to search for.
+ * Emoji may be phrases of their own ("👍" in replies.yes). Top-level keys starting with "_" are comments.
+ *
+ * `resolved` also counts as a `yes` answer (and wins over a bare "no": "no, ya funciona") when nothing substantive is
+ * left; it is not reported inside a question: the sentence around it opens with "¿" or ends with "?".
  */
 
 export type SmalltalkKind = 'greeting' | 'thanks' | 'goodbye' | 'identity' | 'howAreYou' | 'insult';
@@ -50,12 +61,14 @@ export type SmalltalkKind = 'greeting' | 'thanks' | 'goodbye' | 'identity' | 'ho
 export interface PhraseMatch {
   /** The most telling conversational part: insult, identity, howAreYou, goodbye, thanks, then greeting. */
   smalltalk?: SmalltalkKind;
-  /** A "yes" answer to "did this help?", with nothing else substantive in the message. */
+  /** A "yes" answer to "did this help?", with nothing else substantive in the message (`resolved` alone is one). */
   yes?: true;
   /** A "no" answer, with nothing else substantive in the message ("no me llega la factura" is not one). */
   no?: true;
   /** The customer says the last answer did not help or the problem is not solved. */
   notHelpful?: true;
+  /** The customer says the problem is now solved ("ya funciona", "ya me llegan", "that fixed it"), anywhere. */
+  resolved?: true;
   /** The customer asks for a person. */
   human?: true;
   /** The message without the recognised parts, trimmed; "" when nothing substantive is left. */
@@ -69,7 +82,7 @@ const SMALLTALK_PRIORITY: readonly SmalltalkKind[] = ['insult', 'identity', 'how
 const phraseList = z.array(z.string());
 const ordinalKey = z.string().regex(/^-?[1-9]\d*$/, { error: 'a position such as "1", "2", or "-1" for the last' });
 const numberKey = z.string().regex(/^[1-9]\d*$/, { error: 'a number such as "1" or "2"' });
-const TOP_LEVEL_KEYS = ['smalltalk', 'notHelpful', 'human', 'replies', 'fillers', 'options'];
+const TOP_LEVEL_KEYS = ['smalltalk', 'notHelpful', 'resolved', 'human', 'replies', 'fillers', 'options'];
 
 /** The shape of `phrases/<lang>.json` and of an operator's additions: every list optional, "_" keys are comments. */
 export const phraseDataSchema = z.object({
@@ -82,12 +95,14 @@ export const phraseDataSchema = z.object({
     insult: phraseList.optional(),
   }).optional(),
   notHelpful: phraseList.optional(),
+  resolved: phraseList.optional(),
   human: phraseList.optional(),
   replies: z.strictObject({
     yes: phraseList.optional(),
     no: phraseList.optional(),
     notHelpful: phraseList.optional(),
     human: phraseList.optional(),
+    insult: phraseList.optional(),
   }).optional(),
   fillers: phraseList.optional(),
   options: z.strictObject({
@@ -117,6 +132,8 @@ interface Token {
   squeezed: string;
   start: number;
   end: number;
+  /** Punctuation or the end of the message follows (emoji between do not count). */
+  pause: boolean;
 }
 
 const TOKEN = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*|\p{Extended_Pictographic}/gu;
@@ -127,34 +144,70 @@ const normalizeWord = (word: string): string =>
   word.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/['’]/g, '');
 const squeeze = (word: string): string => word.replace(/(.)\1+/gu, '$1');
 
+const PUNCTUATION = /[?!.,;:…()¿¡\n]/;
+
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   for (const m of text.matchAll(TOKEN)) {
     const word = normalizeWord(m[0]);
-    tokens.push({ word, squeezed: squeeze(word), start: m.index, end: m.index + m[0].length });
+    tokens.push({ word, squeezed: squeeze(word), start: m.index, end: m.index + m[0].length, pause: true });
+  }
+  let next = text.length;
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const token = tokens[i]!;
+    token.pause = next === text.length || PUNCTUATION.test(text.slice(token.end, next));
+    if (!EMOJI.test(token.word)) next = token.start;
   }
   return tokens;
 }
 
-/** A parsed phrase: words and groups of alternatives, which may nest and may be optional. */
+/**
+ * A parsed phrase: words and groups of alternatives, which may nest and may be optional; {@link PAUSE} is a break in
+ * the text (it matches no word) and {@link ANY} any one word.
+ */
 type Pattern = Item[];
 type Item = string | { alternatives: Pattern[]; optional: boolean };
 
+const PAUSE = '.';
+const ANY = '*';
+
 /** Parses "(quiero|necesito)? hablar con (una persona|alguien (real)?)"; throws on unbalanced parentheses. */
 export function parsePattern(pattern: string): Pattern {
+  const items = parseItems(pattern, pattern);
+  if (zeroWidth(items)) throw new Error(`phrase "${pattern}" can match nothing`);
+  return items;
+}
+
+/** A phrase and the words that must follow it without being part of it: "still [crashes|fails]". */
+export function parsePhrase(phrase: string): { pattern: Pattern; after?: Pattern } {
+  const open = phrase.indexOf('[');
+  const close = phrase.lastIndexOf(']');
+  if (open < 0 && close < 0) return { pattern: parsePattern(phrase) };
+  if (open < 0 || close < open || phrase.slice(close + 1).trim() || /[[\]]/.test(phrase.slice(open + 1, close))) {
+    throw new Error(`phrase "${phrase}": "[...]" must close the phrase, once`);
+  }
+  const pattern = parsePattern(phrase.slice(0, open));
+  const after = parseItems(`(${phrase.slice(open + 1, close)})`, phrase); // [a|b] is one of several, like (a|b)
+  if (empty(after)) throw new Error(`phrase "${phrase}": "[...]" can be empty`);
+  return { pattern, after };
+}
+
+function parseItems(pattern: string, phrase: string): Pattern {
   const parts = pattern.match(/[()|?]|[^\s()|?]+/g) ?? [];
   let at = 0;
   const sequence = (): Pattern => {
     const items: Pattern = [];
     while (at < parts.length && parts[at] !== ')' && parts[at] !== '|') {
       const part = parts[at++]!;
-      if (part === '?') throw new Error(`phrase "${pattern}": "?" must follow a word or a group`);
+      if (part === '?') throw new Error(`phrase "${phrase}": "?" must follow a word or a group`);
       let item: Item;
       if (part === '(') {
         const alternatives = [sequence()];
         while (parts[at] === '|') { at++; alternatives.push(sequence()); }
-        if (parts[at++] !== ')') throw new Error(`phrase "${pattern}": missing ")"`);
+        if (parts[at++] !== ')') throw new Error(`phrase "${phrase}": missing ")"`);
         item = { alternatives, optional: false };
+      } else if (part === PAUSE || part === ANY) {
+        item = part;
       } else {
         const words = wordsOf(part);
         if (words.length === 0) continue;
@@ -169,21 +222,25 @@ export function parsePattern(pattern: string): Pattern {
     return items;
   };
   const items = sequence();
-  if (at < parts.length) throw new Error(`phrase "${pattern}": unexpected "${parts[at]}"`);
-  if (nullable(items)) throw new Error(`phrase "${pattern}" can match nothing`);
+  if (at < parts.length) throw new Error(`phrase "${phrase}": unexpected "${parts[at]}"`);
   return items;
 }
 
 const wordsOf = (text: string): string[] => tokenize(text).map((t) => t.word);
 
-const nullable = (items: Pattern): boolean => items.every((item) => typeof item !== 'string' && (item.optional || item.alternatives.some(nullable)));
+/** Whether a match may take no word at all (pauses take none). */
+const zeroWidth = (items: Pattern): boolean =>
+  items.every((item) => item === PAUSE || (typeof item !== 'string' && (item.optional || item.alternatives.some(zeroWidth))));
+/** Whether a pattern matches anywhere, whatever the words (only optional parts). */
+const empty = (items: Pattern): boolean => items.every((item) => typeof item !== 'string' && (item.optional || item.alternatives.some(empty)));
 
 /** The words a match can start with. */
 function firstWords(items: Pattern, into = new Set<string>()): Set<string> {
   for (const item of items) {
+    if (item === PAUSE) continue;
     if (typeof item === 'string') { into.add(item); return into; }
     for (const alternative of item.alternatives) firstWords(alternative, into);
-    if (!item.optional && !item.alternatives.some(nullable)) return into;
+    if (!item.optional && !item.alternatives.some(zeroWidth)) return into;
   }
   return into;
 }
@@ -192,6 +249,8 @@ function firstWords(items: Pattern, into = new Set<string>()): Set<string> {
 function endsOf(items: Pattern, k: number, tokens: readonly Token[], at: number): number[] {
   const item = items[k];
   if (item === undefined) return [at];
+  if (item === PAUSE) return at === 0 || tokens[at - 1]!.pause ? endsOf(items, k + 1, tokens, at) : [];
+  if (item === ANY) return at < tokens.length && !EMOJI.test(tokens[at]!.word) ? endsOf(items, k + 1, tokens, at + 1) : [];
   if (typeof item === 'string') return at < tokens.length && wordMatches(tokens[at]!, item) ? endsOf(items, k + 1, tokens, at + 1) : [];
   const ends: number[] = item.optional ? endsOf(items, k + 1, tokens, at) : [];
   for (const alternative of item.alternatives) {
@@ -200,9 +259,10 @@ function endsOf(items: Pattern, k: number, tokens: readonly Token[], at: number)
   return ends;
 }
 
-type Kind = SmalltalkKind | 'notHelpful' | 'human' | 'reply:yes' | 'reply:no' | 'reply:notHelpful' | 'reply:human' | 'filler';
+type Kind = SmalltalkKind | 'notHelpful' | 'resolved' | 'human' | 'reply:yes' | 'reply:no' | 'reply:notHelpful' | 'reply:human'
+  | 'reply:insult' | 'filler';
 
-interface Phrase { pattern: Pattern; kind: Kind; value?: number }
+interface Phrase { pattern: Pattern; after?: Pattern; kind: Kind; value?: number }
 
 /** Phrases indexed by the words they can start with (squeezed), with the long ones for typo lookups. */
 class PhraseIndex {
@@ -214,9 +274,11 @@ class PhraseIndex {
     const id = `${kind}:${value ?? ''}:${pattern}`;
     if (this.known.has(id)) return;
     this.known.add(id);
-    const parsed = parsePattern(pattern);
-    const phrase: Phrase = value === undefined ? { pattern: parsed, kind } : { pattern: parsed, kind, value };
-    for (const first of firstWords(parsed)) {
+    const parsed = parsePhrase(pattern);
+    const phrase: Phrase = value === undefined ? { ...parsed, kind } : { ...parsed, kind, value };
+    const starts = firstWords(parsed.pattern);
+    if (starts.has(ANY)) throw new Error(`phrase "${pattern}": "*" cannot start a phrase`);
+    for (const first of starts) {
       const key = squeeze(first);
       let list = this.byFirst.get(key);
       if (!list) {
@@ -243,6 +305,7 @@ class PhraseIndex {
         for (const end of endsOf(phrase.pattern, 0, tokens, i)) {
           const id = `${i}:${end}:${phrase.kind}:${phrase.value ?? ''}`;
           if (end === i || seen.has(id)) continue;
+          if (phrase.after && endsOf(phrase.after, 0, tokens, end).length === 0) continue;
           seen.add(id);
           found.push(phrase.value === undefined ? { start: i, end, kind: phrase.kind } : { start: i, end, kind: phrase.kind, value: phrase.value });
         }
@@ -342,11 +405,13 @@ function compile(locale: string): Compiled {
   for (const layer of layers) {
     for (const kind of SMALLTALK_KINDS) addAll(phrases, layer.smalltalk?.[kind], kind);
     addAll(phrases, layer.notHelpful, 'notHelpful');
+    addAll(phrases, layer.resolved, 'resolved');
     addAll(phrases, layer.human, 'human');
     addAll(phrases, layer.replies?.yes, 'reply:yes');
     addAll(phrases, layer.replies?.no, 'reply:no');
     addAll(phrases, layer.replies?.notHelpful, 'reply:notHelpful');
     addAll(phrases, layer.replies?.human, 'reply:human');
+    addAll(phrases, layer.replies?.insult, 'reply:insult');
     addAll(phrases, layer.fillers, 'filler');
     const options = layer.options;
     for (const [position, patterns] of Object.entries(options?.ordinals ?? {})) {
@@ -367,7 +432,9 @@ function compile(locale: string): Compiled {
 // ---------------------------------------------------------------------------------------------------------------
 // matchPhrases
 
-const ANYWHERE: ReadonlySet<Kind> = new Set(['identity', 'insult', 'notHelpful', 'human']);
+const ANYWHERE: ReadonlySet<Kind> = new Set(['identity', 'insult', 'notHelpful', 'resolved', 'human']);
+/** Kinds that a question does not say: "ya funciona, gracias" is solved, "¿ya funciona el roaming allí?" asks. */
+const NOT_IN_QUESTIONS: ReadonlySet<Kind> = new Set(['resolved']);
 const AT_START: ReadonlySet<Kind> = new Set(['greeting', 'howAreYou', 'thanks', 'goodbye']);
 const AT_END: ReadonlySet<Kind> = new Set(['thanks', 'goodbye']);
 /** Kinds that must be followed by punctuation or the end: "que tal?" is one, "que tal si cambio de plan" is not. */
@@ -406,8 +473,9 @@ export function matchPhrases(text: string, locale: string): PhraseMatch {
   }
   for (const list of [...startingAt, ...endingAt]) list.sort(byLength);
 
-  // 1. Requests, complaints and questions about the bot, anywhere in the message.
-  for (const m of all.filter((m) => ANYWHERE.has(m.kind)).sort(longestFirst)) if (free(m)) take(m);
+  // 1. Requests, complaints, news that it works and questions about the bot, anywhere in the message.
+  const anywhere = all.filter((m) => ANYWHERE.has(m.kind) && !(NOT_IN_QUESTIONS.has(m.kind) && inQuestion(text, tokens, m)));
+  for (const m of anywhere.sort(longestFirst)) if (free(m)) take(m);
 
   // 2. Greetings, thanks and goodbyes at the edges, with the fillers between them and the edge.
   const punctuatedAfter = (m: Match) => m.end >= n || used[m.end] !== undefined
@@ -453,18 +521,27 @@ export function matchPhrases(text: string, locale: string): PhraseMatch {
   // 3. Answers (yes, no, "doesn't work", "agent"): only when they and fillers are all that is left.
   const reply = coverWithReplies(all, used, n);
   const flags: Omit<PhraseMatch, 'rest'> = {};
-  const smalltalk = SMALLTALK_PRIORITY.find((k) => used.includes(k));
+  const smalltalk = SMALLTALK_PRIORITY.find((k) => used.includes(k) || (k === 'insult' && reply?.has('reply:insult')));
   if (smalltalk) flags.smalltalk = smalltalk;
   if (used.includes('notHelpful') || reply?.has('reply:notHelpful')) flags.notHelpful = true;
+  if (used.includes('resolved')) flags.resolved = true;
   if (used.includes('human') || reply?.has('reply:human')) flags.human = true;
   if (reply) {
-    const yes = reply.has('reply:yes') && !reply.has('reply:no') && !flags.notHelpful;
-    const no = reply.has('reply:no') && !reply.has('reply:yes');
+    // "ya funciona" is a yes, and "no, ya funciona" too: the "no" answers "anything else?", not "did it help?".
+    const yes = ((reply.has('reply:yes') && !reply.has('reply:no')) || !!flags.resolved) && !flags.notHelpful;
+    const no = reply.has('reply:no') && !reply.has('reply:yes') && !flags.resolved;
     if (yes) flags.yes = true;
     if (no) flags.no = true;
     return { ...flags, rest: '' };
   }
   return { ...flags, rest: restOf(text, tokens, used) };
+}
+
+/** Whether the sentence around a match asks: it opens with "¿" or ends with "?". */
+function inQuestion(text: string, tokens: readonly Token[], m: Match): boolean {
+  const before = text.slice(0, tokens[m.start]!.start).match(/[.!?¿¡\n][^.!?¿¡\n]*$/)?.[0][0];
+  const after = text.slice(tokens[m.end - 1]!.end).match(/[.!?¿¡\n]/)?.[0];
+  return before === '¿' || after === '?';
 }
 
 /**

@@ -23,9 +23,10 @@ export interface ConversationState {
   updatedAt: string;
   turns: TurnRecord[];
   /** The article the conversation is about, and the sections of it already shown. */
-  topic?: { articleId: string; product?: string; shownSections: string[] };
+  /** `query` and `locale`: the customer's words that led to the topic, and their language. */
+  topic?: { articleId: string; product?: string; shownSections: string[]; query?: string; locale?: string };
   /** Articles the last search ranked that the customer has not seen yet, best first. */
-  candidates: string[];
+  candidates: { id: string; confidence: number }[];
   /** Articles already given as answers in this topic. */
   tried: string[];
   /** Answers in a row that found nothing or did not help. */

@@ -4,6 +4,7 @@ import { Retriever } from '../../src/retrieval/index.js';
 import { DialogueEngine, type EngineOptions } from '../../src/dialogue/engine.js';
 import { MemoryConversationStore } from '../../src/dialogue/state.js';
 import type { EngineEvent } from '../../src/dialogue/types.js';
+import { openStore } from '../../src/store/index.js';
 import { LOCALES, tempTree } from '../helpers.js';
 
 const article = (fm: Record<string, unknown>, body: string) =>
@@ -19,6 +20,8 @@ const FILES = {
   'es/pin.md': article({ id: 'pin-sim', title: 'Cambiar el PIN de la SIM', questions: ['cambiar pin', 'no me acepta el código de la sim'] }, 'El PIN se cambia en los ajustes del móvil.'),
   'es/puk.md': article({ id: 'puk-sim', title: 'Desbloquear la SIM con el PUK', questions: ['sim bloqueada', 'no me acepta el código de la sim'] }, 'El PUK está en la tarjeta de plástico de la SIM.'),
   'es/baja.md': article({ id: 'baja', title: 'Darse de baja', escalate: true, questions: ['cancelar mi contrato', 'quiero darme de baja'] }, 'Un agente gestiona las bajas.'),
+  'es/esim.md': article({ id: 'activar-esim', title: 'Activar una eSIM', questions: ['pasar de sim física a esim'] },
+    'La eSIM es una SIM digital.\n\n## Desde la app\n\n1. Toca **Mi plan › SIMs › Activar eSIM**.\n2. Acepta el aviso.\n\n## ¿Cuánto tarda?\n\nLa eSIM se activa en unos quince minutos.'),
   'en/password.md': article({ id: 'change-password', locale: 'en', title: 'Change your password', topic: 'password', questions: ['I forgot my password', 'new password'] },
     'You can change it any time from **Profile › Security**.'),
   'en/roaming.md': article({ id: 'eu-roaming', locale: 'en', title: 'Roaming in the European Union', topic: 'roaming', questions: ['can I use data in France?'] },
@@ -164,5 +167,48 @@ describe('dialogue engine', () => {
     expect(state?.startedAt).toBe(clock.toISOString());
     expect(state?.topic).toBeUndefined();
     expect(state?.turns.map((t) => t.role)).toEqual(['customer', 'bot']);
+  });
+
+  it('survives a restart of the process: the conversation is in the SQLite store', async () => {
+    const dataDir = tempTree({});
+    let store = openStore({ dataDir });
+    const first = await engine({ store: store.conversations });
+    await first.say('quiero activar el roaming');
+    store.close();
+    store = openStore({ dataDir });
+    const restarted = new DialogueEngine({ ...first.options, store: store.conversations });
+    const followUp = await restarted.handle({ conversationId: 'c1', text: '¿y cuánto tarda?', channel: 'test' });
+    expect(followUp.articles[0]).toMatchObject({ id: 'roaming-ue', section: 'cuanto-tarda' });
+    store.close();
+  });
+
+  it('does not stick to the topic when a new question has nothing to do with it', async () => {
+    const { say } = await engine();
+    await say('quiero activar el roaming');
+    expect((await say('¿a qué hora juega el Real Madrid mañana?')).decision).toBe('fallback');
+  });
+
+  it('keeps the topic across a switch of language, answering from its translation', async () => {
+    const { say } = await engine();
+    await say('quiero activar el roaming');
+    const english = await say('sorry, can you tell me in English? does it cost extra?');
+    expect(english.locale).toBe('en');
+    expect(english.articles.map((a) => a.id)).toEqual(['eu-roaming']);
+  });
+
+  it('answers a "how do I" question with the steps, not with a section that only shares its words', async () => {
+    const { say } = await engine();
+    expect((await say('¿cómo activo la esim?')).articles[0]).toMatchObject({ id: 'activar-esim', section: 'desde-la-app' });
+    expect((await say('¿y cuánto tarda?')).articles[0]).toMatchObject({ id: 'activar-esim', section: 'cuanto-tarda' });
+  });
+
+  it('while a person takes over a topic, answers other questions and never queues the customer twice', async () => {
+    const { say, events } = await engine();
+    expect((await say('quiero darme de baja')).decision).toBe('handoff');
+    expect((await say('¿cómo activo el roaming?')).articles.map((a) => a.id)).toEqual(['roaming-ue']);
+    const again = await say('quiero hablar con una persona');
+    expect(again.decision).toBe('handoff');
+    expect(again.replies[0]!.text).toContain('Ya he avisado al equipo');
+    expect(events.filter((e) => e.type === 'handoff')).toHaveLength(1);
   });
 });
