@@ -1,10 +1,10 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
-import { DialogueEngine, engineSettings } from '../dialogue/engine.js';
 import { renderReply } from '../dialogue/render.js';
 import type { TurnResult } from '../dialogue/types.js';
 import { LiveRetrieval, retrievalSettings } from '../retrieval/index.js';
+import { composeBot } from '../server/compose.js';
 import { openStore } from '../store/index.js';
 import { describeModel, describeReload, progressReporter } from './index-command.js';
 import type { CliIO } from './io.js';
@@ -13,7 +13,8 @@ export const CHAT_HELP = `Usage: escucha chat [--knowledge DIR] [--data DIR] [--
 
 Talks to the bot in the terminal, through the same engine as every channel, on the live knowledge folder: save an
 article and the next question sees it. Each reply shows its decision, article and confidence with --debug.
-Commands: /new starts a new conversation, /quit (or Ctrl-D) leaves.
+Commands: /new starts a new conversation, /quit (or Ctrl-D) leaves. When the bot hands you to a person, an agent
+can answer from another terminal with \`escucha handoffs\`; their messages show up here.
 `;
 
 const COLOURS = { dim: '\x1b[2m', cyan: '\x1b[36m', yellow: '\x1b[33m', green: '\x1b[32m', reset: '\x1b[0m' };
@@ -42,7 +43,16 @@ export async function chatCommand(args: string[], io: CliIO): Promise<number> {
   for (const line of describeModel(build.model)) io.stderr(`${colour('dim', line)}\n`);
   // The same store as the server's: a chat is kept like any conversation (and is there for the reports).
   const store = openStore({ dataDir: config.data.dir });
-  const engine = new DialogueEngine({ ...engineSettings(config), search: live, store: store.conversations });
+  const notes: string[] = [];
+  const { engine } = composeBot({
+    config, search: live, store,
+    onDeskEvent: (event) => {
+      if (event.type !== 'handoffCreated') return;
+      const h = event.handoff;
+      const reasons = h.emotion.reasons.map((r) => r.kind).join(', ');
+      notes.push(`${colour('dim', `     [case ${h.id} queued: ${h.reason}, priority ${h.currentPriority} (${h.priorityLabel})${reasons ? `, ${reasons}` : ''}; npx escucha handoffs show ${h.id}]`)}\n`);
+    },
+  });
 
   const session = Date.now().toString(36);
   let conversation = 1;
@@ -62,6 +72,19 @@ export async function chatCommand(args: string[], io: CliIO): Promise<number> {
   };
   io.stdout(`${colour('green', 'bot')}  ${renderReply(engine.welcome(locale), 'plain', engine.labels(locale))}\n`);
 
+  // What others add to the conversation (an agent's replies, the bot taking over again) shows up as it is saved.
+  let seenUntil = new Date().toISOString();
+  const showOthers = async () => {
+    const state = await store.conversations.load(id());
+    for (const turn of state?.turns.filter((t) => t.at > seenUntil && t.role !== 'customer') ?? []) {
+      const who = turn.role === 'agent' ? colour('yellow', turn.agentId ?? 'agent') : colour('green', 'bot');
+      io.stdout(`${who}  ${turn.text.replace(/\n/g, '\n     ')}\n`);
+    }
+    if (state?.turns.length) seenUntil = state.turns.at(-1)!.at;
+  };
+  const poll = setInterval(() => void showOthers().catch(() => undefined), 1000);
+  poll.unref();
+
   // On a terminal, readline edits the line and keeps the history (arrow keys); piped input is read line by line.
   const lines = createInterface({
     input: io.stdin ?? process.stdin, output: io.isTTY ? process.stdout : undefined, terminal: !!io.isTTY, historySize: 200,
@@ -74,12 +97,16 @@ export async function chatCommand(args: string[], io: CliIO): Promise<number> {
       conversation++;
       io.stdout(`${colour('dim', `— new conversation ${conversation} —`)}\n`);
     } else if (text) {
+      await showOthers();
       const result = await engine.handle({ conversationId: id(), text, channel: 'cli', locale });
       locale = result.locale;
       show(result);
+      for (const note of notes.splice(0)) io.stdout(note);
+      seenUntil = new Date().toISOString();
     }
     if (io.isTTY) io.stdout('> ');
   }
+  clearInterval(poll);
   lines.close();
   await live.close();
   store.close();

@@ -10,6 +10,7 @@ import { buildRetrieval, fitPlatt, GENERIC_SEMANTIC, retrievalSettings, USE_LITE
 import { buildEvalSets, type EvalSet } from './eval-sets.js';
 import { describeBuild, describeModel } from './index-command.js';
 import { evaluateDialogue, formatDialogueReport } from './eval-dialogue.js';
+import { emotionEvalCommand } from './eval-emotion.js';
 import { UsageError, type CliIO } from './io.js';
 import { latencySummary, round } from '../util/stats.js';
 
@@ -18,6 +19,7 @@ export const EVAL_HELP = `Usage:
   escucha eval all [--shared DIR] [--json] [--embedder lexical|use-lite|MODEL]
   escucha eval calibrate [--shared DIR]
   escucha eval dialogue --knowledge DIR --cases FILE.jsonl [--json] [--failures] [--embedder ...]
+  escucha eval emotion (--cases FILE.jsonl | --goemotions DIR [--split dev|test]) [--json] [--failures]
 
 retrieval  indexes DIR, sends every case through the production search, thresholds and decision policy, and
            prints top1, top3, mrr, answeredCorrect, clarified, oosRejected, oosPrecision and latency.
@@ -27,6 +29,8 @@ calibrate  fits the confidence calibration (per search mode and language) on the
            never their test queries, and prints it as code for src/retrieval/calibration.ts.
 dialogue   replays multi-turn conversations through the dialogue engine and prints how many turns got the right
            decision and article, overall and for turns that need earlier context (--failures lists the wrong ones).
+emotion    scores every message with the frustration detector and prints precision, recall, F1 and accuracy for
+           "frustrated", overall and per language (escucha eval emotion --help).
 --json     the last line of standard output is one JSON object with the figures.
 `;
 
@@ -118,6 +122,7 @@ const pct = (n: number | null) => (n === null ? '–' : `${(n * 100).toFixed(1)}
 export async function evalCommand(args: string[], io: CliIO): Promise<number> {
   const [kind, ...rest] = args;
   if (!kind || kind === '--help' || kind === '-h') { io.stdout(EVAL_HELP); return kind ? 0 : 2; }
+  if (kind === 'emotion') return emotionEvalCommand(rest, io);
   const { values } = parseArgs({
     args: rest, strict: true, allowPositionals: false,
     options: { knowledge: { type: 'string' }, cases: { type: 'string' }, json: { type: 'boolean' }, embedder: { type: 'string' }, shared: { type: 'string' }, config: { type: 'string' }, failures: { type: 'boolean' } },
@@ -161,7 +166,7 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
     io.stdout(await fitCalibration(config, evalSets(io, values.shared, config), note));
     return 0;
   }
-  throw new UsageError(`unknown evaluation "${kind}" (expected retrieval, dialogue, all or calibrate)`);
+  throw new UsageError(`unknown evaluation "${kind}" (expected retrieval, dialogue, emotion, all or calibrate)`);
 }
 
 function evalSets(io: CliIO, shared: string | undefined, config: Config): EvalSet[] {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_MESSAGES, MESSAGE_KEYS, type MessageKey } from '../dialogue/messages.js';
+import { parseSpan } from '../handoff/hours.js';
+import { isTimeZone, WEEKDAYS } from '../util/zoned-time.js';
 
 const unit = (what = 'a number between 0 and 1') =>
   z.number({ error: what }).min(0, { error: what }).max(1, { error: what });
@@ -62,6 +64,34 @@ export const configSchema = z.strictObject({
     messages: z.record(z.string(), z.strictObject(
       Object.fromEntries(MESSAGE_KEYS.map((key) => [key, z.string().min(1).optional()])) as Record<MessageKey, z.ZodOptional<z.ZodString>>,
     )).default({}),
+  }).prefault({}),
+  emotion: z.strictObject({
+    /** The conversation's frustration, 0..1, at which the bot hands the customer to a person. */
+    handoffLevel: unit().default(0.7),
+    /** From this level the bot keeps answers short, apologises where it failed and offers a person outright. */
+    mildLevel: unit().default(0.3),
+    /** Frustration that keeps rising over `window` messages, by `minRise` or more, hands off from `level` on. */
+    rising: z.strictObject({
+      window: positiveInt('a whole number of messages greater than 0').default(4),
+      minRise: unit().default(0.2),
+      level: unit().default(0.4),
+    }).prefault({}),
+    /** Operator word lists merged into the shipped ones, per language: `{ es: 'emotion/es.json' }`. */
+    lexicons: z.record(z.string(), z.string().min(1)).default({}),
+  }).prefault({}),
+  handoff: z.strictObject({
+    /** Answers in a row that did not help (or found nothing) before a person takes over. */
+    afterFailures: positiveInt('a whole number greater than 0').default(2),
+    /** What the customer is told to expect while the team is in. */
+    expectedWaitMinutes: positiveInt('a whole number of minutes greater than 0').default(15),
+    /** When a person can answer; absent means always. Outside them the customer is told when, and waits in the queue. */
+    hours: z.strictObject({
+      timeZone: z.string().refine(isTimeZone, { error: 'a time zone such as "Europe/Madrid"' }),
+      week: z.partialRecord(z.enum(WEEKDAYS), z.array(z.string().refine((span) => !!parseSpan(span), {
+        error: 'opening hours such as "09:00-20:00"',
+      }))),
+      holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a date such as "2026-12-25"' })).default([]),
+    }).optional(),
   }).prefault({}),
   server: z.strictObject({
     port: z.number({ error: 'a port number between 0 and 65535' }).int({ error: 'a port number between 0 and 65535' })

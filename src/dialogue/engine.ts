@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/index.js';
+import { loadLexicon, scoreMessage, trend, type Lexicon, type TrendOptions } from '../emotion/index.js';
 import type { Article } from '../knowledge/index.js';
 import type { SearchHit, SearchResult } from '../retrieval/index.js';
 import { looksLikeFollowUp, sectionFor, topicCovers } from './context.js';
@@ -7,9 +9,12 @@ import { detectLanguage } from './language.js';
 import { buildCatalogs, fill, type MessageCatalog, type MessageKey, type MessageOverrides } from './messages.js';
 import { matchPhrases, pickOption, type PhraseMatch } from './phrases.js';
 import { decideFromHits, type Thresholds } from './policy.js';
+import { describeOpening } from './opening.js';
 import { citationOf, trimSection, type Reply } from './render.js';
 import { MAX_TURNS_KEPT, type ConversationState, type ConversationStore } from './state.js';
-import type { Decision, EngineEvent, KnowledgeSearch, TurnInput, TurnResult, UsedArticle } from './types.js';
+import type {
+  Availability, Decision, EmotionReading, EngineEvent, HandoffReason, KnowledgeSearch, TurnInput, TurnResult, UsedArticle,
+} from './types.js';
 
 export interface EngineOptions {
   search: KnowledgeSearch;
@@ -21,25 +26,50 @@ export interface EngineOptions {
   helpCenterUrl?: string;
   maxReplyChars: number;
   inactivityMinutes: number;
-  /** Receives every event as it happens (outcomes, handoff); they are also returned with the turn. */
+  emotion: EmotionPolicy;
+  handoff: { afterFailures: number; expectedWaitMinutes: number };
+  /** Whether the team is in (business hours); by default always. */
+  availability?: (now: Date) => Availability;
+  /** Receives every event once the turn is saved (outcomes, handoff); they are also returned with the turn. */
   onEvent?: (event: EngineEvent) => void;
   now?: () => Date;
 }
 
+export interface EmotionPolicy {
+  /** The conversation's frustration (trend level) that brings a person. */
+  handoffLevel: number;
+  /** From this level on, the bot keeps answers short, apologises where it failed and offers a person. */
+  mildLevel: number;
+  /** How frustration adds up over messages, and what counts as rising (rising counts from `trend.risingThreshold`). */
+  trend: Partial<TrendOptions>;
+  /** Lexicons per locale, with the operator's additions; by default the shipped ones. */
+  lexicons?: ReadonlyMap<string, Lexicon>;
+}
+
 /** The engine's settings from the configuration; the search, store and event sink are the caller's. */
-export function engineSettings(config: Config): Omit<EngineOptions, 'search' | 'store' | 'onEvent' | 'now'> {
+export function engineSettings(config: Config): Omit<EngineOptions, 'search' | 'store' | 'onEvent' | 'now' | 'availability'> {
+  const { emotion, handoff } = config;
   return {
     locales: config.locales, thresholds: config.dialogue.thresholds, messages: config.dialogue.messages,
     company: config.company.name, maxReplyChars: config.dialogue.maxReplyChars, inactivityMinutes: config.dialogue.inactivityMinutes,
     ...(config.company.helpCenterUrl && { helpCenterUrl: config.company.helpCenterUrl }),
+    emotion: {
+      handoffLevel: emotion.handoffLevel, mildLevel: emotion.mildLevel,
+      trend: { threshold: emotion.handoffLevel, window: emotion.rising.window, minRise: emotion.rising.minRise, risingThreshold: emotion.rising.level },
+      lexicons: new Map(Object.entries(emotion.lexicons).map(([locale, file]) => [locale, loadLexicon(locale, path.resolve(config.root, file))])),
+    },
+    handoff: { afterFailures: handoff.afterFailures, expectedWaitMinutes: handoff.expectedWaitMinutes },
   };
 }
 
 /** What one turn is working out: the reply so far, the decision and what it used. */
 interface Draft {
   state: ConversationState; catalog: MessageCatalog; replies: Reply[]; events: EngineEvent[]; articles: UsedArticle[];
+  emotion: EmotionReading & { frustrated: boolean };
   /** The message says the bot's last reply did not help: an answer to it does not end the failures in a row. */
   complaint?: boolean;
+  /** Set when this turn hands the conversation to the team; the event goes out once the turn is recorded. */
+  handoff?: { reason: HandoffReason; articleId?: string };
 }
 
 const RELATED_LIMIT = 3;
@@ -49,8 +79,8 @@ const TOPIC_SWITCH_MARGIN = 0.2;
 const TOPIC_STICKINESS = 0.1;
 /** A message that keeps this share of the topic's match, read with the conversation, belongs to the topic. */
 const KEEPS_TOPIC = 0.75;
-/** "That didn't help" this many times in a row (or answers that found nothing) brings a person. */
-const FAILURES_BEFORE_PERSON = 2;
+/** Share of the usual reply length kept for a customer who is losing patience. */
+const SHORT_REPLY = 0.6;
 
 /**
  * The conversation engine: a customer's message and conversation id in; replies, the decision and events out.
@@ -59,6 +89,7 @@ const FAILURES_BEFORE_PERSON = 2;
 export class DialogueEngine {
   private readonly catalogs: Map<string, MessageCatalog>;
   private readonly now: () => Date;
+  private readonly running = new Map<string, Promise<void>>();
 
   constructor(private readonly options: EngineOptions) {
     this.catalogs = buildCatalogs(options.messages);
@@ -77,29 +108,71 @@ export class DialogueEngine {
     return { readMore: (link) => fill(catalog.readMore, { link }), related: catalog.related };
   }
 
-  async handle(input: TurnInput): Promise<TurnResult> {
+  /** One customer message. Messages of one conversation are handled one at a time, in the order they came. */
+  handle(input: TurnInput): Promise<TurnResult> {
+    return this.inOrder(input.conversationId, () => this.handleNow(input));
+  }
+
+  private async handleNow(input: TurnInput): Promise<TurnResult> {
     const started = performance.now();
     const events: EngineEvent[] = [];
     const state = await this.stateFor(input, events);
     const text = input.text.trim();
     state.locale = this.languageOf(text, state.locale);
-    const draft: Draft = { state, catalog: this.catalogFor(state.locale), replies: [], events, articles: [] };
-    state.turns.push({ role: 'customer', text, at: this.now().toISOString() });
+    const emotion = this.readEmotion(text, state);
+    const draft: Draft = { state, catalog: this.catalogFor(state.locale), replies: [], events, articles: [], emotion };
+    const at = this.now().toISOString();
+    state.turns.push({ role: 'customer', text, at, ...(text && { frustration: emotion.score }) });
 
-    const decision = await this.decide(text, draft);
+    const decision = state.handedOff?.status === 'assigned' ? this.relay(draft, text) : await this.decide(text, draft);
 
-    state.turns.push({
-      role: 'bot', text: draft.replies.map((r) => r.text).join('\n\n'), at: this.now().toISOString(), decision,
-      ...(draft.articles.length && { articleIds: draft.articles.map((a) => a.id) }),
-    });
+    const botText = draft.replies.map((r) => r.text).join('\n\n');
+    if (draft.replies.length) {
+      state.turns.push({
+        role: 'bot', text: botText, at: this.now().toISOString(), decision,
+        ...(draft.articles.length && { articleIds: draft.articles.map((a) => a.id) }),
+      });
+    }
+    if (draft.handoff) {
+      this.emit(draft, {
+        type: 'handoff', conversationId: state.id, ...(state.customerId && { customerId: state.customerId }), channel: state.channel,
+        locale: state.locale, reason: draft.handoff.reason, ...(draft.handoff.articleId && { articleId: draft.handoff.articleId }),
+        emotion: readingOf(emotion), failures: state.failures, transcript: structuredClone(state.turns),
+      });
+    }
     state.turns = state.turns.slice(-MAX_TURNS_KEPT);
     state.updatedAt = this.now().toISOString();
-    await this.options.store.save(state);
     this.emit(draft, {
-      type: 'turn', conversationId: state.id, decision, locale: state.locale, articles: draft.articles,
-      latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+      type: 'turn', conversationId: state.id, ...(state.customerId && { customerId: state.customerId }), channel: state.channel,
+      locale: state.locale, customerText: text, botText, decision, articles: draft.articles,
+      latencyMs: Math.round((performance.now() - started) * 1000) / 1000, emotion: readingOf(emotion),
     });
+    await this.options.store.save(state);
+    this.deliver(events);
     return { conversationId: state.id, locale: state.locale, decision, replies: draft.replies, articles: draft.articles, events };
+  }
+
+  /** The frustration of this message and of the conversation so far; the score is kept in the state. */
+  private readEmotion(text: string, state: ConversationState): Draft['emotion'] {
+    if (!text) {
+      const level = trend(state.emotion, this.options.emotion.trend);
+      return { score: 0, level: level.level, rising: level.rising, reasons: [], frustrated: level.frustrated };
+    }
+    const earlier = state.turns.filter((t) => t.role === 'customer').map((t) => t.text);
+    const lexicon = this.options.emotion.lexicons?.get(state.locale);
+    const message = scoreMessage(text, state.locale, earlier, lexicon ? { lexicon } : {});
+    state.emotion = [...state.emotion, message.score].slice(-MAX_TURNS_KEPT);
+    const level = trend(state.emotion, this.options.emotion.trend);
+    return {
+      score: message.score, level: level.level, rising: level.rising, frustrated: level.frustrated,
+      reasons: message.reasons.map((r) => ({ kind: r.kind, match: r.match, weight: r.weight })),
+    };
+  }
+
+  /** While a person has the conversation the bot says nothing: the message goes to them. */
+  private relay(draft: Draft, text: string): Decision {
+    if (text) this.emit(draft, { type: 'relayed', conversationId: draft.state.id, text });
+    return 'handoff';
   }
 
   private async decide(text: string, draft: Draft): Promise<Decision> {
@@ -109,7 +182,13 @@ export class DialogueEngine {
     const pending = state.pending;
     state.pending = undefined;
 
-    if (phrases.human) return this.handoff(draft, 'asked');
+    if (phrases.human || draft.emotion.reasons.some((r) => r.kind === 'askedForPerson')) return this.handoff(draft, 'asked');
+    // Frustration hands off when this message adds to it: a calm "ok, ¿y cuánto cuesta?" after an outburst is
+    // answered, and so is "ya funciona, gracias".
+    // "That didn't help" is counted as a failure already; as frustration it needs more than the words themselves.
+    const { mildLevel, handoffLevel } = this.options.emotion;
+    const upsetNow = draft.emotion.score >= (phrases.notHelpful ? handoffLevel : mildLevel) && !phrases.resolved && !phrases.yes;
+    if (draft.emotion.frustrated && upsetNow && !state.handedOff) return this.handoff(draft, 'frustration');
 
     if (pending?.kind === 'clarify') {
       const options = pending.options.map((id) => this.article(id)).filter((a): a is Article => !!a);
@@ -134,7 +213,7 @@ export class DialogueEngine {
     // "That didn't help" after options or a fallback is a failure too; what they add is searched, as a complaint.
     if (phrases.notHelpful) {
       state.failures++;
-      if (state.failures >= FAILURES_BEFORE_PERSON) return this.handoff(draft, 'failures');
+      if (state.failures >= this.options.handoff.afterFailures) return this.handoff(draft, 'failures');
       draft.complaint = true;
     }
 
@@ -157,6 +236,14 @@ export class DialogueEngine {
   private async searchAndDecide(draft: Draft, query: string): Promise<Decision> {
     const { state } = draft;
     const alone = await this.options.search.search(query, { locale: state.locale });
+    if (state.handedOff) {
+      // Waiting for the team: a new question with a clear answer is answered meanwhile; anything else is for the
+      // person who will take the case, who sees it there.
+      const own = decideFromHits(alone.hits, this.options.thresholds);
+      if (own.decision === 'answer' && !own.hit.article.escalate) return this.answer(draft, own.hit.article, query, own.hit.confidence, own.hit);
+      this.emit(draft, { type: 'relayed', conversationId: state.id, text: query });
+      return this.handoff(draft, state.handedOff.reason as HandoffReason);
+    }
     const { result, stay, context } = state.topic ? await this.withContext(state, query, alone) : { result: alone };
     if (stay) {
       this.rememberCandidates(state, result.hits);
@@ -245,7 +332,11 @@ export class DialogueEngine {
     }
     const shown = sameTopic ? state.topic!.shownSections : [];
     const section = sectionFor(article, query, shown, hit?.section ?? article.sections[0]!);
-    const { markdown } = trimSection(section, this.options.maxReplyChars, this.options.helpCenterUrl);
+    // A customer losing patience gets it shorter, an apology where the bot already failed, and a person on offer.
+    const impatient = draft.emotion.level >= this.options.emotion.mildLevel;
+    const length = impatient ? Math.round(this.options.maxReplyChars * SHORT_REPLY) : this.options.maxReplyChars;
+    const { markdown } = trimSection(section, length, this.options.helpCenterUrl);
+    if (impatient && (state.failures > 0 || draft.complaint) && !draft.replies.length) draft.replies.push({ text: catalog.apology });
     const related = article.related.map((id) => this.article(id)).filter((a): a is Article => !!a && a.locale === state.locale)
       .slice(0, RELATED_LIMIT).map((a) => ({ title: a.title, url: citationOf(a, a.sections[0]!, this.options.helpCenterUrl).url }));
     draft.replies.push({
@@ -253,7 +344,10 @@ export class DialogueEngine {
       citation: citationOf(article, section, this.options.helpCenterUrl),
       ...(related.length && { related }),
     });
-    draft.replies.push({ text: catalog.askHelpful, options: [{ label: catalog.yes, value: catalog.yes }, { label: catalog.no, value: catalog.no }] });
+    draft.replies.push({
+      text: impatient ? `${catalog.askHelpful} ${catalog.offerPerson}` : catalog.askHelpful,
+      options: [{ label: catalog.yes, value: catalog.yes }, { label: catalog.no, value: catalog.no }],
+    });
     draft.articles.push({ id: article.id, title: article.title, confidence, section: section.anchor });
     state.topic = {
       articleId: article.id, ...(article.product && { product: article.product }),
@@ -294,7 +388,7 @@ export class DialogueEngine {
   private async nextCandidate(draft: Draft, added: string): Promise<Decision> {
     const { state, catalog } = draft;
     state.failures++;
-    if (state.failures >= FAILURES_BEFORE_PERSON) return this.handoff(draft, 'failures');
+    if (state.failures >= this.options.handoff.afterFailures) return this.handoff(draft, 'failures');
     const usable = (a: Article | undefined): a is Article => !!a && !a.escalate && !state.tried.includes(a.id);
     let next: Article | undefined;
     let confidence = 0;
@@ -308,24 +402,106 @@ export class DialogueEngine {
       const candidate = state.candidates.find((c) => usable(this.article(c.id)));
       if (candidate) { next = this.article(candidate.id); confidence = candidate.confidence; }
     }
+    // Then what the writers linked from the article that did not help: the usual next step for the same problem.
+    next ??= this.topicArticle(state)?.related.map((id) => this.article(id))
+      .find((a) => usable(a) && a.locale === state.locale);
     if (!next) return this.handoff(draft, 'failures');
     draft.replies.push({ text: catalog.notHelpfulNext });
     const lastQuery = [...state.turns].reverse().find((t, i) => t.role === 'customer' && i > 0)?.text ?? '';
     return this.answer(draft, next, added || lastQuery, confidence);
   }
 
-  private handoff(draft: Draft, reason: 'asked' | 'escalate' | 'failures', articleId?: string): Decision {
+  /**
+   * Passes the conversation to the team: acknowledges why in the customer's language (the feeling first, when they
+   * are upset), says what happens next and roughly when, and queues it once.
+   */
+  private handoff(draft: Draft, reason: HandoffReason, articleId?: string): Decision {
     const { state, catalog } = draft;
     if (state.handedOff) {
       // Already in the team's queue: say so again rather than queue the customer twice.
       draft.replies.push({ text: catalog.handoffWaiting });
       return 'handoff';
     }
-    const key: MessageKey = reason === 'asked' ? 'handoffAsked' : reason === 'escalate' ? 'handoffEscalate' : 'handoffFailures';
-    draft.replies.push({ text: catalog[key] });
-    state.handedOff = { at: this.now().toISOString(), reason };
-    this.emit(draft, { type: 'handoff', conversationId: state.id, reason, ...(articleId && { articleId }) });
+    // A calm request for a person is not met with "I understand this is frustrating": only other signs count.
+    const feelings = draft.emotion.reasons.some((r) => r.kind !== 'askedForPerson');
+    const upset = reason === 'frustration' || (reason !== 'escalate' && feelings && draft.emotion.level >= this.options.emotion.mildLevel);
+    const key: MessageKey = upset ? 'handoffFrustrated' : reason === 'asked' ? 'handoffAsked' : reason === 'escalate' ? 'handoffEscalate' : 'handoffFailures';
+    draft.replies.push({ text: `${catalog[key]} ${this.whatHappensNext(catalog, state.locale)}` });
+    state.handedOff = { at: this.now().toISOString(), reason, status: 'waiting' };
+    state.pending = undefined;
+    draft.handoff = { reason, ...(articleId && { articleId }) };
     return 'handoff';
+  }
+
+  private whatHappensNext(catalog: MessageCatalog, locale: string): string {
+    const now = this.now();
+    const team = this.options.availability?.(now) ?? { open: true, timeZone: 'UTC' };
+    if (team.open) return fill(catalog.handoffNextOpen, { minutes: String(this.options.handoff.expectedWaitMinutes) });
+    if (!team.nextOpen) return catalog.handoffNoHours;
+    const when = describeOpening(team.nextOpen, now, team.timeZone, locale,
+      { today: catalog.whenToday, tomorrow: catalog.whenTomorrow, weekday: catalog.whenWeekday });
+    return fill(catalog.handoffNextClosed, { when });
+  }
+
+  /** A person of the team has taken the conversation: from now on the bot only passes messages on. */
+  async agentJoined(conversationId: string, agentId: string): Promise<void> {
+    await this.inOrder(conversationId, async () => {
+      const state = await this.options.store.load(conversationId);
+      if (!state?.handedOff) return;
+      state.handedOff = { ...state.handedOff, status: 'assigned', agentId };
+      await this.options.store.save(state);
+    });
+  }
+
+  /** What an agent wrote to the customer, kept in the conversation as theirs (the channel delivers it). */
+  async agentSaid(conversationId: string, agentId: string, text: string): Promise<void> {
+    await this.inOrder(conversationId, async () => {
+      const state = await this.options.store.load(conversationId);
+      if (!state) return;
+      state.turns = [...state.turns, { role: 'agent' as const, text, at: this.now().toISOString(), agentId }].slice(-MAX_TURNS_KEPT);
+      state.updatedAt = this.now().toISOString();
+      await this.options.store.save(state);
+    });
+  }
+
+  /**
+   * The agent gives the conversation back (`resolved` when they solved it): the bot takes over again, with a fresh
+   * count of failures and frustration, and says so to the customer. Returns what to deliver on the customer's channel.
+   */
+  async resume(conversationId: string, options: { agentId?: string; resolved: boolean }): Promise<TurnResult | undefined> {
+    return this.inOrder(conversationId, async () => {
+      const state = await this.options.store.load(conversationId);
+      if (!state?.handedOff) return undefined;
+      const events: EngineEvent[] = [];
+      const catalog = this.catalogFor(state.locale);
+      const draft: Draft = {
+        state, catalog, replies: [], events, articles: [], emotion: { score: 0, level: 0, rising: false, reasons: [], frustrated: false },
+      };
+      state.handedOff = undefined;
+      state.failures = 0;
+      state.emotion = [];
+      state.topic = undefined;
+      state.pending = undefined;
+      this.emit(draft, { type: 'handedBack', conversationId, ...(options.agentId && { agentId: options.agentId }), resolved: options.resolved });
+      draft.replies.push({ text: catalog.backFromAgent });
+      state.turns = [...state.turns, { role: 'bot' as const, text: catalog.backFromAgent, at: this.now().toISOString(), decision: 'smalltalk' as const }].slice(-MAX_TURNS_KEPT);
+      state.updatedAt = this.now().toISOString();
+      await this.options.store.save(state);
+      this.deliver(events);
+      return { conversationId, locale: state.locale, decision: 'smalltalk' as const, replies: draft.replies, articles: [], events };
+    });
+  }
+
+  /** The customer or the channel closed the conversation; the next message starts a new one. */
+  async end(conversationId: string, by: 'customer' | 'channel' = 'customer'): Promise<boolean> {
+    return this.inOrder(conversationId, async () => {
+      const state = await this.options.store.load(conversationId);
+      if (!state || state.endedAt) return false;
+      state.endedAt = this.now().toISOString();
+      await this.options.store.save(state);
+      this.deliver([{ type: 'conversationEnded', at: state.endedAt, conversationId, by }]);
+      return true;
+    });
   }
 
   private smalltalk(draft: Draft, phrases: PhraseMatch): Decision {
@@ -338,9 +514,23 @@ export class DialogueEngine {
     return decision;
   }
 
-  private emit(draft: Draft, event: EngineEvent): void {
-    draft.events.push(event);
-    this.options.onEvent?.(event);
+  /** Records an event of this turn, stamped now; it reaches the listener once the turn is saved. */
+  private emit(draft: Draft, event: DistributiveOmit<EngineEvent, 'at'>): void {
+    draft.events.push({ ...event, at: this.now().toISOString() } as EngineEvent);
+  }
+
+  private deliver(events: readonly EngineEvent[]): void {
+    for (const event of events) this.options.onEvent?.(event);
+  }
+
+  /** Runs one conversation's work after whatever is running for it, so two messages never race on its state. */
+  private inOrder<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.running.get(conversationId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.then(() => undefined, () => undefined);
+    this.running.set(conversationId, settled);
+    void settled.then(() => { if (this.running.get(conversationId) === settled) this.running.delete(conversationId); });
+    return next;
   }
 
   private article(id: string): Article | undefined {
@@ -351,15 +541,16 @@ export class DialogueEngine {
   private async stateFor(input: TurnInput, events: EngineEvent[]): Promise<ConversationState> {
     const saved = await this.options.store.load(input.conversationId);
     const now = this.now();
-    const expired = saved && now.getTime() - Date.parse(saved.updatedAt) > this.options.inactivityMinutes * 60_000;
-    if (saved && !expired) return saved;
-    if (saved) events.push({ type: 'conversationExpired', conversationId: saved.id, lastActivity: saved.updatedAt });
+    // A conversation with the team does not expire: the customer may wait there for the next opening.
+    const expired = saved && !saved.handedOff && now.getTime() - Date.parse(saved.updatedAt) > this.options.inactivityMinutes * 60_000;
+    if (saved && !expired && !saved.endedAt) return saved;
+    if (saved && !saved.endedAt) events.push({ type: 'conversationExpired', at: now.toISOString(), conversationId: saved.id, lastActivity: saved.updatedAt });
     const locale = this.supported(input.locale) ?? this.options.locales.default;
     const state: ConversationState = {
       id: input.conversationId, ...(input.customerId && { customerId: input.customerId }), channel: input.channel, locale,
       startedAt: now.toISOString(), updatedAt: now.toISOString(), turns: [], candidates: [], tried: [], failures: 0, emotion: [],
     };
-    events.push({ type: 'conversationStarted', conversationId: state.id, ...(input.customerId && { customerId: input.customerId }), channel: input.channel, locale });
+    events.push({ type: 'conversationStarted', at: now.toISOString(), conversationId: state.id, ...(input.customerId && { customerId: input.customerId }), channel: input.channel, locale });
     return state;
   }
 
@@ -399,6 +590,10 @@ function lastWords(text: string): string {
 }
 
 const CONTEXT_WORDS = 40;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+const readingOf = ({ score, level, rising, reasons }: EmotionReading): EmotionReading => ({ score, level, rising, reasons });
 
 /** Whether a message carries a question beyond its pleasantries. */
 const substantive = (phrases: PhraseMatch) => phrases.rest.replace(/[^\p{L}\p{N}]+/gu, '').length > 0;

@@ -6,7 +6,9 @@ export const MESSAGE_KEYS = [
   'welcome', 'hello', 'greeting', 'thanks', 'goodbye', 'identity', 'howAreYou', 'insult',
   'askHelpful', 'yes', 'no', 'helpfulThanks', 'notHelpfulNext', 'notHelpfulNoMore',
   'clarify', 'clarifyHint', 'fallback', 'fallbackHint', 'related', 'readMore',
-  'handoffAsked', 'handoffEscalate', 'handoffFailures', 'handoffWaiting', 'emptyMessage',
+  'handoffAsked', 'handoffEscalate', 'handoffFailures', 'handoffFrustrated', 'handoffNextOpen', 'handoffNextClosed',
+  'handoffNoHours', 'whenToday', 'whenTomorrow', 'whenWeekday', 'handoffWaiting', 'backFromAgent',
+  'apology', 'offerPerson', 'emptyMessage',
 ] as const;
 
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
@@ -35,8 +37,18 @@ const es: MessageCatalog = {
   readMore: 'Artículo completo: {link}',
   handoffAsked: 'Claro, te paso con una persona del equipo. Verá toda la conversación, así que no tendrás que repetir nada.',
   handoffEscalate: 'Este tema lo gestiona una persona del equipo. Te paso con ella; verá toda la conversación.',
-  handoffFailures: 'Siento no haber dado con la respuesta. Te paso con una persona del equipo, que verá toda la conversación.',
+  handoffFailures: 'No he conseguido resolverlo, y no quiero hacerte perder más tiempo. Te paso con una persona del equipo, que verá toda la conversación.',
+  handoffFrustrated: 'Entiendo que esto es frustrante. Te paso con una persona del equipo, que ya verá toda la conversación.',
+  handoffNextOpen: 'Te escribirá por aquí, normalmente en menos de {minutes} minutos.',
+  handoffNextClosed: 'Ahora estamos fuera de horario: te escribirán {when}. Tu caso queda en la cola y no tendrás que repetir nada.',
+  handoffNoHours: 'Ahora no hay nadie disponible; tu caso queda en la cola y te escribirán por aquí en cuanto puedan.',
+  whenToday: 'hoy a las {time}',
+  whenTomorrow: 'mañana a las {time}',
+  whenWeekday: 'el {weekday} a las {time}',
   handoffWaiting: 'Ya he avisado al equipo y una persona te escribirá aquí; verá también esto que me cuentas.',
+  backFromAgent: 'Vuelvo a estar yo por aquí. ¿Te ayudo con algo más?',
+  apology: 'Perdona que no lo haya resuelto antes.',
+  offerPerson: 'Si lo prefieres, te paso con una persona del equipo.',
   emptyMessage: '¿En qué te puedo ayudar? Escríbeme tu pregunta.',
 };
 
@@ -63,8 +75,18 @@ const en: MessageCatalog = {
   readMore: 'Full article: {link}',
   handoffAsked: "Of course, I'm passing you to a person on the team. They will see the whole conversation, so you won't need to repeat anything.",
   handoffEscalate: "A person on the team handles this topic. I'm passing you to them; they will see the whole conversation.",
-  handoffFailures: "Sorry I couldn't find the answer. I'm passing you to a person on the team, who will see the whole conversation.",
+  handoffFailures: "I haven't managed to solve this, and I don't want to waste more of your time. I'm passing you to a person on the team, who will see the whole conversation.",
+  handoffFrustrated: "I understand this is frustrating. I'm passing you to a person on the team, who will see the whole conversation.",
+  handoffNextOpen: 'They will write to you here, usually within {minutes} minutes.',
+  handoffNextClosed: "We're outside business hours right now: someone will write to you {when}. Your case stays in the queue and you won't need to repeat anything.",
+  handoffNoHours: "Nobody is available right now; your case stays in the queue and someone will write to you here as soon as they can.",
+  whenToday: 'today at {time}',
+  whenTomorrow: 'tomorrow at {time}',
+  whenWeekday: 'on {weekday} at {time}',
   handoffWaiting: "I've already let the team know and a person will write to you here; they will see this too.",
+  backFromAgent: "I'm back with you. Anything else I can help with?",
+  apology: "Sorry I didn't get it right earlier.",
+  offerPerson: "If you'd rather, I can pass you to a person on the team.",
   emptyMessage: 'How can I help you? Type your question.',
 };
 

@@ -1,11 +1,15 @@
 import type { Decision } from './types.js';
 
 export interface TurnRecord {
-  role: 'customer' | 'bot';
+  /** `agent`: a person of the team, writing through the bot while they have the conversation. */
+  role: 'customer' | 'bot' | 'agent';
   text: string;
   at: string;
   decision?: Decision;
   articleIds?: string[];
+  /** The customer message's frustration score, 0..1. */
+  frustration?: number;
+  agentId?: string;
 }
 
 /** What the bot is waiting for from the customer. */
@@ -34,8 +38,10 @@ export interface ConversationState {
   /** Frustration per customer message, oldest first (the emotion module fills it). */
   emotion: number[];
   pending?: Pending;
-  /** Set once the conversation is with a person. */
-  handedOff?: { at: string; reason: string };
+  /** Set while the conversation is with the team: `waiting` in the queue, `assigned` once a person has it. */
+  handedOff?: { at: string; reason: string; status: 'waiting' | 'assigned'; agentId?: string };
+  /** Set when the customer or the channel closed it: the next message starts a new conversation. */
+  endedAt?: string;
 }
 
 /** Where conversations live between turns: in memory for tests, SQLite in production. */

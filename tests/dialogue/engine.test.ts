@@ -34,6 +34,7 @@ async function engine(overrides: Partial<EngineOptions> = {}) {
   const options: EngineOptions = {
     search: new Retriever(kb), store: new MemoryConversationStore(), locales: { default: 'es', supported: ['es', 'en'] },
     thresholds: { answer: 0.45, clarify: 0.25, margin: 0.03 }, company: 'Nubo', maxReplyChars: 700, inactivityMinutes: 30,
+    emotion: { handoffLevel: 0.6, mildLevel: 0.3, trend: { threshold: 0.6 } }, handoff: { afterFailures: 3, expectedWaitMinutes: 15 },
     onEvent: (e) => events.push(e), ...overrides,
   };
   const bot = new DialogueEngine(options);
