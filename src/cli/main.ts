@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/index.js';
 import { KnowledgeDirError } from '../knowledge/index.js';
+import { StoreError } from '../store/index.js';
 import { processIO, UsageError, type CliIO } from './io.js';
 import { lintCommand } from './lint.js';
 import { evalCommand } from './eval.js';
 import { indexCommand } from './index-command.js';
 import { benchCommand } from './bench.js';
 import { chatCommand } from './chat.js';
+import { handoffsCommand } from './handoffs.js';
+import { reportCommand } from './report.js';
+import { forgetCommand } from './forget.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -17,7 +21,10 @@ const COMMANDS: Record<string, Command> = {
   index: { summary: 'build or refresh the search index (escucha index --help)', run: indexCommand },
   eval: { summary: 'measure answer quality on case files (escucha eval --help)', run: evalCommand },
   chat: { summary: 'talk to the bot in the terminal, on the live knowledge folder (escucha chat --help)', run: chatCommand },
+  handoffs: { summary: 'the handoff queue for agents: list, show, claim, reply, resolve (escucha handoffs --help)', run: handoffsCommand },
   bench: { summary: 'measure search speed and memory on 1k and 10k chunks (escucha bench --help)', run: benchCommand },
+  report: { summary: 'outcomes, CSAT, CES, article helpfulness and content gaps for a period (escucha report --help)', run: reportCommand },
+  forget: { summary: 'delete everything about a customer, or what is past retention (escucha forget --help)', run: forgetCommand },
   serve: { summary: 'run the bot server (not built yet)', run: notYet('serve', 'the server and its channels') },
 };
 
@@ -63,6 +70,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
 
 function reportError(command: string, error: unknown, io: CliIO): number {
   if (error instanceof ConfigError) { io.stderr(`${error.message}\n`); return 2; }
+  if (error instanceof StoreError) { io.stderr(`escucha ${command}: ${error.message}\n`); return 1; }
   if (error instanceof UsageError || error instanceof KnowledgeDirError) { io.stderr(`escucha ${command}: ${error.message}\n`); return 2; }
   const code = (error as { code?: string }).code;
   if (code?.startsWith('ERR_PARSE_ARGS')) { io.stderr(`escucha ${command}: ${(error as Error).message}\n  (escucha ${command} --help lists the options)\n`); return 2; }
