@@ -93,6 +93,12 @@ export const configSchema = z.strictObject({
       holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a date such as "2026-12-25"' })).default([]),
     }).optional(),
   }).prefault({}),
+  surveys: z.strictObject({
+    /** Ask CSAT (1-5) then CES (1-7) in chat after a resolution or an agent's handback; never twice. */
+    enabled: z.boolean({ error: 'true or false' }).default(true),
+    /** Then an optional comment. */
+    comment: z.boolean({ error: 'true or false' }).default(true),
+  }).prefault({}),
   server: z.strictObject({
     port: z.number({ error: 'a port number between 0 and 65535' }).int({ error: 'a port number between 0 and 65535' })
       .min(0, { error: 'a port number between 0 and 65535' }).max(65535, { error: 'a port number between 0 and 65535' })

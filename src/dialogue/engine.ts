@@ -8,6 +8,7 @@ import { looksLikeFollowUp, sectionFor, topicCovers } from './context.js';
 import { detectLanguage } from './language.js';
 import { buildCatalogs, fill, type MessageCatalog, type MessageKey, type MessageOverrides } from './messages.js';
 import { matchPhrases, pickOption, type PhraseMatch } from './phrases.js';
+import { parseSurveyAnswer, surveyOptions } from './survey.js';
 import { decideFromHits, type Thresholds } from './policy.js';
 import { describeOpening } from './opening.js';
 import { citationOf, trimSection, type Reply } from './render.js';
@@ -28,6 +29,8 @@ export interface EngineOptions {
   inactivityMinutes: number;
   emotion: EmotionPolicy;
   handoff: { afterFailures: number; expectedWaitMinutes: number };
+  /** CSAT then CES (and an optional comment) after a resolution or an agent's handback; on by default. */
+  surveys?: { enabled: boolean; comment: boolean };
   /** Whether the team is in (business hours); by default always. */
   availability?: (now: Date) => Availability;
   /** Receives every event once the turn is saved (outcomes, handoff); they are also returned with the turn. */
@@ -59,6 +62,7 @@ export function engineSettings(config: Config): Omit<EngineOptions, 'search' | '
       lexicons: new Map(Object.entries(emotion.lexicons).map(([locale, file]) => [locale, loadLexicon(locale, path.resolve(config.root, file))])),
     },
     handoff: { afterFailures: handoff.afterFailures, expectedWaitMinutes: handoff.expectedWaitMinutes },
+    surveys: { enabled: config.surveys.enabled, comment: config.surveys.comment },
   };
 }
 
@@ -182,6 +186,10 @@ export class DialogueEngine {
     const pending = state.pending;
     state.pending = undefined;
 
+    if (pending?.kind === 'survey') {
+      const surveyed = this.surveyAnswer(draft, pending.step, text);
+      if (surveyed) return surveyed;
+    }
     if (phrases.human || draft.emotion.reasons.some((r) => r.kind === 'askedForPerson')) return this.handoff(draft, 'asked');
     // Frustration hands off when this message adds to it: a calm "ok, ¿y cuánto cuesta?" after an outburst is
     // answered, and so is "ya funciona, gracias".
@@ -200,7 +208,9 @@ export class DialogueEngine {
       this.emit(draft, { type: 'feedback', conversationId: state.id, articleId: pending.articleId, section: pending.anchor, helpful: !!phrases.yes });
       if (phrases.yes) {
         state.failures = 0;
-        return this.say(draft, 'helpfulThanks', 'smalltalk');
+        this.say(draft, 'helpfulThanks', 'smalltalk');
+        this.askSurvey(draft);
+        return 'smalltalk';
       }
       return this.nextCandidate(draft, '');
     }
@@ -224,10 +234,18 @@ export class DialogueEngine {
       }
       state.failures = 0;
       this.say(draft, 'helpfulThanks', 'smalltalk');
-      if (!phrases.rest.includes('?')) return 'smalltalk';
+      if (!phrases.rest.includes('?')) {
+        this.askSurvey(draft);
+        return 'smalltalk';
+      }
     }
 
-    if (phrases.smalltalk && !substantive(phrases)) return this.smalltalk(draft, phrases);
+    if (phrases.smalltalk && !substantive(phrases)) {
+      const decision = this.smalltalk(draft, phrases);
+      // Leaving after an answer ("gracias, adiós"): the moment to ask how it went.
+      if ((phrases.smalltalk === 'goodbye' || phrases.smalltalk === 'thanks') && state.turns.some((t) => t.decision === 'answer')) this.askSurvey(draft);
+      return decision;
+    }
     const query = phrases.rest || text;
     if (phrases.smalltalk === 'greeting') draft.replies.push({ text: draft.catalog.hello });
     return this.searchAndDecide(draft, query);
@@ -484,7 +502,9 @@ export class DialogueEngine {
       state.pending = undefined;
       this.emit(draft, { type: 'handedBack', conversationId, ...(options.agentId && { agentId: options.agentId }), resolved: options.resolved });
       draft.replies.push({ text: catalog.backFromAgent });
-      state.turns = [...state.turns, { role: 'bot' as const, text: catalog.backFromAgent, at: this.now().toISOString(), decision: 'smalltalk' as const }].slice(-MAX_TURNS_KEPT);
+      this.askSurvey(draft);
+      const text = draft.replies.map((r) => r.text).join('\n\n');
+      state.turns = [...state.turns, { role: 'bot' as const, text, at: this.now().toISOString(), decision: 'smalltalk' as const }].slice(-MAX_TURNS_KEPT);
       state.updatedAt = this.now().toISOString();
       await this.options.store.save(state);
       this.deliver(events);
@@ -502,6 +522,46 @@ export class DialogueEngine {
       this.deliver([{ type: 'conversationEnded', at: state.endedAt, conversationId, by }]);
       return true;
     });
+  }
+
+  /** Offers the survey (CSAT first) once per conversation, when surveys are on. */
+  private askSurvey(draft: Draft): void {
+    const { state, catalog } = draft;
+    if (!(this.options.surveys?.enabled ?? true) || state.surveyed) return;
+    state.surveyed = true;
+    draft.replies.push({ text: catalog.surveyCsat, options: surveyOptions('csat', state.locale), hint: catalog.surveyHint });
+    state.pending = { kind: 'survey', step: 'csat' };
+  }
+
+  /**
+   * The customer's answer to a survey question: recorded, then the next question (CES after CSAT, then the optional
+   * comment). Anything that is not an answer ends the survey and is handled as a new message (undefined).
+   */
+  private surveyAnswer(draft: Draft, step: 'csat' | 'ces' | 'comment', text: string): Decision | undefined {
+    const { state, catalog } = draft;
+    const kind = step === 'comment' ? 'ces' : step;
+    const answer = parseSurveyAnswer(text, kind, state.locale, { comment: step === 'comment' });
+    if (!answer) return undefined;
+    if ('skip' in answer) {
+      this.emit(draft, { type: 'survey', conversationId: state.id, kind, skipped: true });
+      return this.say(draft, 'surveyThanks', 'smalltalk');
+    }
+    if (step === 'comment' || !('score' in answer)) {
+      this.emit(draft, { type: 'survey', conversationId: state.id, kind, comment: 'comment' in answer ? answer.comment! : text });
+      return this.say(draft, 'surveyThanks', 'smalltalk');
+    }
+    this.emit(draft, { type: 'survey', conversationId: state.id, kind, score: answer.score, ...(answer.comment && { comment: answer.comment }) });
+    if (step === 'csat') {
+      draft.replies.push({ text: catalog.surveyCes, options: surveyOptions('ces', state.locale) });
+      state.pending = { kind: 'survey', step: 'ces' };
+      return 'smalltalk';
+    }
+    if ((this.options.surveys?.comment ?? true) && !answer.comment) {
+      draft.replies.push({ text: catalog.surveyComment });
+      state.pending = { kind: 'survey', step: 'comment' };
+      return 'smalltalk';
+    }
+    return this.say(draft, 'surveyThanks', 'smalltalk');
   }
 
   private smalltalk(draft: Draft, phrases: PhraseMatch): Decision {

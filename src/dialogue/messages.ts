@@ -8,7 +8,7 @@ export const MESSAGE_KEYS = [
   'clarify', 'clarifyHint', 'fallback', 'fallbackHint', 'related', 'readMore',
   'handoffAsked', 'handoffEscalate', 'handoffFailures', 'handoffFrustrated', 'handoffNextOpen', 'handoffNextClosed',
   'handoffNoHours', 'whenToday', 'whenTomorrow', 'whenWeekday', 'handoffWaiting', 'backFromAgent',
-  'apology', 'offerPerson', 'emptyMessage',
+  'apology', 'offerPerson', 'surveyCsat', 'surveyCes', 'surveyComment', 'surveyThanks', 'surveyHint', 'emptyMessage',
 ] as const;
 
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
@@ -49,6 +49,11 @@ const es: MessageCatalog = {
   backFromAgent: 'Vuelvo a estar yo por aquí. ¿Te ayudo con algo más?',
   apology: 'Perdona que no lo haya resuelto antes.',
   offerPerson: 'Si lo prefieres, te paso con una persona del equipo.',
+  surveyCsat: 'Antes de que te vayas: ¿cómo calificarías la ayuda recibida, del 1 (muy mal) al 5 (muy bien)?',
+  surveyCes: '¿Y qué tan fácil fue resolver tu consulta, del 1 (muy difícil) al 7 (muy fácil)?',
+  surveyComment: '¿Quieres contarnos algo más? Es opcional.',
+  surveyThanks: '¡Gracias por tu respuesta! Nos ayuda a mejorar.',
+  surveyHint: 'Puedes responder con un número o con tus palabras, o escribir «saltar».',
   emptyMessage: '¿En qué te puedo ayudar? Escríbeme tu pregunta.',
 };
 
@@ -87,6 +92,11 @@ const en: MessageCatalog = {
   backFromAgent: "I'm back with you. Anything else I can help with?",
   apology: "Sorry I didn't get it right earlier.",
   offerPerson: "If you'd rather, I can pass you to a person on the team.",
+  surveyCsat: 'Before you go: how would you rate the help you got, from 1 (very poor) to 5 (very good)?',
+  surveyCes: 'And how easy was it to sort out your request, from 1 (very hard) to 7 (very easy)?',
+  surveyComment: 'Anything else you would like to tell us? It is optional.',
+  surveyThanks: 'Thank you for your answer! It helps us improve.',
+  surveyHint: 'Reply with a number or in your own words, or type "skip".',
   emptyMessage: 'How can I help you? Type your question.',
 };
 

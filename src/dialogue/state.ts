@@ -15,7 +15,9 @@ export interface TurnRecord {
 /** What the bot is waiting for from the customer. */
 export type Pending =
   | { kind: 'clarify'; options: string[]; query: string }
-  | { kind: 'feedback'; articleId: string; anchor: string };
+  | { kind: 'feedback'; articleId: string; anchor: string }
+  /** A survey question: a score (csat, ces), or the optional comment after them. */
+  | { kind: 'survey'; step: 'csat' | 'ces' | 'comment' };
 
 /** Everything the engine remembers about one conversation; plain JSON, so any store can keep it. */
 export interface ConversationState {
@@ -40,6 +42,8 @@ export interface ConversationState {
   pending?: Pending;
   /** Set while the conversation is with the team: `waiting` in the queue, `assigned` once a person has it. */
   handedOff?: { at: string; reason: string; status: 'waiting' | 'assigned'; agentId?: string };
+  /** Set once the survey was offered: it is never asked twice in a conversation. */
+  surveyed?: boolean;
   /** Set when the customer or the channel closed it: the next message starts a new conversation. */
   endedAt?: string;
 }

@@ -41,7 +41,7 @@ describe('escucha handoffs', () => {
     const turns = JSON.parse(row!.state).turns as { role: string; text: string }[];
     expect(turns.slice(-2)).toEqual([
       expect.objectContaining({ role: 'agent', text: 'Hola, soy Ana.' }),
-      expect.objectContaining({ role: 'bot', text: 'Vuelvo a estar yo por aquí. ¿Te ayudo con algo más?' }),
+      expect.objectContaining({ role: 'bot', text: expect.stringMatching(/^Vuelvo a estar yo por aquí\. ¿Te ayudo con algo más\?\n\nAntes de que te vayas: ¿cómo calificarías/) }),
     ]);
   });
 

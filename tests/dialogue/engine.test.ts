@@ -212,4 +212,40 @@ describe('dialogue engine', () => {
     expect(again.replies[0]!.text).toContain('Ya he avisado al equipo');
     expect(events.filter((e) => e.type === 'handoff')).toHaveLength(1);
   });
+
+  it('asks CSAT then CES and a comment after a resolution, by number or words, and records each answer', async () => {
+    const { say, events } = await engine();
+    await say('olvidé mi contraseña');
+    const yes = await say('sí');
+    expect(yes.replies.map((r) => r.text)).toEqual([
+      '¡Me alegro! ¿Te ayudo con algo más?',
+      'Antes de que te vayas: ¿cómo calificarías la ayuda recibida, del 1 (muy mal) al 5 (muy bien)?',
+    ]);
+    expect(yes.replies[1]!.options).toHaveLength(5);
+    expect((await say('muy bien')).replies[0]!.text).toContain('del 1 (muy difícil) al 7 (muy fácil)');
+    expect((await say('6')).replies[0]!.text).toBe('¿Quieres contarnos algo más? Es opcional.');
+    expect((await say('que sea más rápido el SMS')).replies[0]!.text).toBe('¡Gracias por tu respuesta! Nos ayuda a mejorar.');
+    expect(events.filter((e) => e.type === 'survey').map(({ kind, score, comment }: any) => ({ kind, score, comment }))).toEqual([
+      { kind: 'csat', score: 5, comment: undefined }, { kind: 'ces', score: 6, comment: undefined }, { kind: 'ces', score: undefined, comment: 'que sea más rápido el SMS' },
+    ]);
+    // Never twice in a conversation.
+    await say('¿cómo activo el roaming?');
+    expect((await say('sí, gracias')).replies.map((r) => r.text)).toEqual(['¡Me alegro! ¿Te ayudo con algo más?']);
+  });
+
+  it('lets the customer skip the survey or ignore it with a new question, and can be turned off', async () => {
+    const { say, events } = await engine();
+    await say('olvidé mi contraseña');
+    await say('sí');
+    expect((await say('saltar')).replies[0]!.text).toBe('¡Gracias por tu respuesta! Nos ayuda a mejorar.');
+    expect(events.filter((e) => e.type === 'survey')).toEqual([expect.objectContaining({ kind: 'csat', skipped: true })]);
+
+    await say('olvidé mi contraseña', 'c2');
+    await say('sí', 'c2');
+    expect((await say('¿cómo activo el roaming?', 'c2')).decision).toBe('answer');
+
+    const off = await engine({ surveys: { enabled: false, comment: false } });
+    await off.say('olvidé mi contraseña');
+    expect((await off.say('sí')).replies).toHaveLength(1);
+  });
 });

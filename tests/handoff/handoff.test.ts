@@ -170,8 +170,13 @@ describe('frustration and handoff', () => {
     await expect(desk.handBack(id, 'luis')).rejects.toThrow('belongs to ana');
     const back = await desk.handBack(id, 'ana');
     expect(back.status).toBe('returned');
-    expect(deskEvents).toContainEqual(expect.objectContaining({ type: 'botResumed', turn: expect.objectContaining({ replies: [{ text: 'Vuelvo a estar yo por aquí. ¿Te ayudo con algo más?' }] }) }));
+    const resumed = deskEvents.find((e) => e.type === 'botResumed');
+    expect(resumed?.type === 'botResumed' && resumed.turn.replies.map((r) => r.text)).toEqual([
+      'Vuelvo a estar yo por aquí. ¿Te ayudo con algo más?',
+      'Antes de que te vayas: ¿cómo calificarías la ayuda recibida, del 1 (muy mal) al 5 (muy bien)?',
+    ]);
     expect(engineEvents).toContainEqual(expect.objectContaining({ type: 'handedBack', agentId: 'ana', resolved: false }));
+    // The survey is skippable: a question instead of a score is simply answered.
     expect((await say('¿cómo activo el roaming?')).decision).toBe('answer');
     expect(desk.queue()).toEqual([]);
     void engine;
