@@ -10,7 +10,7 @@ export const FORGET_HELP = `Usage: escucha forget --customer ID [--json] [--data
 --customer ID  deletes every conversation of the customer and everything recorded about them (turns, outcomes,
                feedback, surveys, questions, handoffs and their messages), and prints how many rows went, per table.
 --expired      deletes what is older than privacy.retentionDays (default 365 days; --days N overrides it), as the
-               server does at start and every day.
+               server will do at start and every day.
 --json         the counts as one JSON object: { "conversations": 3, "turns": 12, ... }
 `;
 

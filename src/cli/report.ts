@@ -9,8 +9,8 @@ export const REPORT_HELP = `Usage: escucha report [--from DATE] [--to DATE] [--j
 Outcomes, satisfaction and content gaps of the conversations started in a period (UTC; both days included; by
 default all of them): resolution by the bot and by agents, escalations, abandonment, CSAT and CES, median time to
 resolution, peak frustration, views and helpfulness per article and section, and unanswered questions grouped into
-gaps with a suggested action. Conversations silent for dialogue.inactivityMinutes are settled first, as the server
-does every minute. README.md ("Outcomes and reports") defines every figure.
+gaps with a suggested action. Conversations silent for dialogue.inactivityMinutes are settled first (what the
+server will do every minute). README.md ("Outcomes and reports") defines every figure.
 
   --from DATE    first day, YYYY-MM-DD (or an ISO timestamp)
   --to DATE      last day, YYYY-MM-DD (or an ISO timestamp, excluded)

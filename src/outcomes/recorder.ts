@@ -33,8 +33,8 @@ export interface OutcomeRecorder {
   /**
    * Ends the conversations that are over without an event saying so: those silent for the inactivity window (at
    * their last activity; a conversation waiting for the team is not over), and those whose handoff the team resolved
-   * (at its closing time). Returns how many it ended. The server calls it every minute; `escucha report` before
-   * counting.
+   * (at its closing time). Returns how many it ended. Meant for the server to call every minute;
+   * `escucha report` calls it before counting.
    */
   closeIdle(now?: Date): number;
   /** The latest conversation with this id, as recorded so far. */

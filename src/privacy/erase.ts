@@ -31,7 +31,7 @@ export interface RetentionOptions {
  * Deletes what is older than the retention period: conversations whose last activity is before the cutoff (with
  * everything about them, as {@link forgetCustomer}), and, inside conversations still in use (a channel may reuse a
  * conversation id for months), the recorded conversations that ended before it and the team's cases closed before it.
- * The server runs it at start and once a day. Returns the rows deleted per table.
+ * Meant for the server to run at start and once a day; `escucha forget --expired` runs it on demand. Returns the rows deleted per table.
  */
 export function applyRetention(db: Database, { retentionDays, now = new Date() }: RetentionOptions): DeletedCounts {
   if (retentionDays === null) return {};
