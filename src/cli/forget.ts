@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
-import { applyRetention, DEFAULT_PRIVACY_CONFIG, forgetCustomer, type DeletedCounts } from '../privacy/index.js';
+import { applyRetention, forgetCustomer, type DeletedCounts } from '../privacy/index.js';
 import { openStore } from '../store/index.js';
 import { UsageError, type CliIO } from './io.js';
 
@@ -38,7 +38,7 @@ export async function forgetCommand(args: string[], io: CliIO): Promise<number> 
   let counts: DeletedCounts;
   try {
     counts = values.expired
-      ? applyRetention(store.db, { retentionDays: values.days ? Number(values.days) : DEFAULT_PRIVACY_CONFIG.retentionDays })
+      ? applyRetention(store.db, { retentionDays: values.days ? Number(values.days) : config.privacy.retentionDays })
       : forgetCustomer(store.db, values.customer!);
   } finally {
     // Closing checkpoints the write-ahead log, so the deleted rows leave it too.

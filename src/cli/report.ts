@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
-import { computeReport, createOutcomeRecorder, DEFAULT_REPORTS_CONFIG, formatReportCsv, formatReportTable } from '../outcomes/index.js';
+import { computeReport, createOutcomeRecorder, formatReportCsv, formatReportTable } from '../outcomes/index.js';
+import { createRedactor } from '../privacy/index.js';
 import { openStore } from '../store/index.js';
 import { UsageError, type CliIO } from './io.js';
 
@@ -47,11 +48,11 @@ export async function reportCommand(args: string[], io: CliIO): Promise<number> 
   });
   const store = openStore({ dataDir: config.data.dir });
   try {
-    const recorder = createOutcomeRecorder(store.db, { inactivityMinutes: config.dialogue.inactivityMinutes });
+    const recorder = createOutcomeRecorder(store.db, { inactivityMinutes: config.dialogue.inactivityMinutes, redact: createRedactor(config.privacy.redact) });
     recorder.closeIdle(new Date());
     const report = computeReport(store.db, {
       ...(values.from && { from: values.from }), ...(values.to && { to: values.to }),
-      gapSimilarity: DEFAULT_REPORTS_CONFIG.gapSimilarity, frustrationBands: DEFAULT_REPORTS_CONFIG.frustrationBands,
+      gapSimilarity: config.reports.gapSimilarity, frustrationBands: config.reports.frustrationBands,
       fairConfidence: config.dialogue.thresholds.clarify,
     });
     io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : values.csv ? formatReportCsv(report) : formatReportTable(report));

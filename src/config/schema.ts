@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DEFAULT_MESSAGES, MESSAGE_KEYS, type MessageKey } from '../dialogue/messages.js';
 import { parseSpan } from '../handoff/hours.js';
+import { reportsConfigSchema, surveysConfigSchema } from '../outcomes/config.js';
+import { privacyConfigSchema } from '../privacy/config.js';
 import { isTimeZone, WEEKDAYS } from '../util/zoned-time.js';
 
 const unit = (what = 'a number between 0 and 1') =>
@@ -93,12 +95,9 @@ export const configSchema = z.strictObject({
       holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a date such as "2026-12-25"' })).default([]),
     }).optional(),
   }).prefault({}),
-  surveys: z.strictObject({
-    /** Ask CSAT (1-5) then CES (1-7) in chat after a resolution or an agent's handback; never twice. */
-    enabled: z.boolean({ error: 'true or false' }).default(true),
-    /** Then an optional comment. */
-    comment: z.boolean({ error: 'true or false' }).default(true),
-  }).prefault({}),
+  surveys: surveysConfigSchema,
+  reports: reportsConfigSchema,
+  privacy: privacyConfigSchema,
   server: z.strictObject({
     port: z.number({ error: 'a port number between 0 and 65535' }).int({ error: 'a port number between 0 and 65535' })
       .min(0, { error: 'a port number between 0 and 65535' }).max(65535, { error: 'a port number between 0 and 65535' })

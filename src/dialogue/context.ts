@@ -20,13 +20,18 @@ const fold = (text: string) => text.toLowerCase().normalize('NFD').replace(/[\u0
  * short to stand alone (two content words or fewer).
  */
 export function looksLikeFollowUp(text: string, locale: string): boolean {
-  const folded = fold(text);
-  if (!folded) return false;
-  const padded = ` ${folded} `;
-  if ((OPENERS[locale] ?? []).some((w) => folded === w || folded.startsWith(`${w} `))) return true;
-  if ((POINTERS[locale] ?? []).some((w) => padded.includes(` ${w} `))) return true;
+  if (!fold(text)) return false;
+  if (hasFollowUpMarker(text, locale)) return true;
   const analyzer = analyzerFor(locale);
   return analyzer.words(text).filter((w) => !analyzer.isStopWord(w)).length <= 2;
+}
+
+/** Whether a message opens like a follow-up or points back at the topic: said so, not just short. */
+export function hasFollowUpMarker(text: string, locale: string): boolean {
+  const folded = fold(text);
+  const padded = ` ${folded} `;
+  return (OPENERS[locale] ?? []).some((w) => folded === w || folded.startsWith(`${w} `))
+    || (POINTERS[locale] ?? []).some((w) => padded.includes(` ${w} `));
 }
 
 const sectionIndexes = new WeakMap<Article, LexicalIndex>();

@@ -1,4 +1,4 @@
-import type { Decision } from './types.js';
+import type { Decision, HandoffReason } from './types.js';
 
 export interface TurnRecord {
   /** `agent`: a person of the team, writing through the bot while they have the conversation. */
@@ -28,8 +28,10 @@ export interface ConversationState {
   startedAt: string;
   updatedAt: string;
   turns: TurnRecord[];
-  /** The article the conversation is about, and the sections of it already shown. */
-  /** `query` and `locale`: the customer's words that led to the topic, and their language. */
+  /**
+   * The article the conversation is about, the sections of it already shown, and (`query`, `locale`) the customer's
+   * words that led to it and their language.
+   */
   topic?: { articleId: string; product?: string; shownSections: string[]; query?: string; locale?: string };
   /** Articles the last search ranked that the customer has not seen yet, best first. */
   candidates: { id: string; confidence: number }[];
@@ -41,7 +43,7 @@ export interface ConversationState {
   emotion: number[];
   pending?: Pending;
   /** Set while the conversation is with the team: `waiting` in the queue, `assigned` once a person has it. */
-  handedOff?: { at: string; reason: string; status: 'waiting' | 'assigned'; agentId?: string };
+  handedOff?: { at: string; reason: HandoffReason; status: 'waiting' | 'assigned'; agentId?: string };
   /** Set once the survey was offered: it is never asked twice in a conversation. */
   surveyed?: boolean;
   /** Set when the customer or the channel closed it: the next message starts a new conversation. */

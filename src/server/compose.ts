@@ -2,11 +2,17 @@ import type { Config } from '../config/index.js';
 import { DialogueEngine, engineSettings } from '../dialogue/engine.js';
 import type { EngineEvent, KnowledgeSearch } from '../dialogue/types.js';
 import { availability, HandoffDesk, type DeskEvent } from '../handoff/index.js';
+import { createOutcomeRecorder, type OutcomeRecorder } from '../outcomes/index.js';
+import { createRedactor, type Redactor } from '../privacy/index.js';
 import type { Store } from '../store/index.js';
 
 export interface Bot {
   engine: DialogueEngine;
   desk: HandoffDesk;
+  /** Records turns, feedback, surveys, gaps and outcomes from the engine's events. */
+  recorder: OutcomeRecorder;
+  /** The configured redaction, for anything else written down (logs). */
+  redact: Redactor;
 }
 
 export interface ComposeOptions {
@@ -26,18 +32,25 @@ export interface ComposeOptions {
  */
 export function composeBot({ config, search, store, onEngineEvent, onDeskEvent, now }: ComposeOptions): Bot {
   const hours = config.handoff.hours;
+  const redact = createRedactor(config.privacy.redact);
+  const recorder = createOutcomeRecorder(store.db, {
+    inactivityMinutes: config.dialogue.inactivityMinutes, redact, lowConfidenceBelow: config.dialogue.thresholds.answer,
+  });
   let desk: HandoffDesk | undefined;
   const engine = new DialogueEngine({
     ...engineSettings(config), search, store: store.conversations, ...(now && { now }),
     availability: (at) => availability(hours, at),
+    redact,
     onEvent: (event) => {
+      // The desk first: a handoff's case exists before anything else hears of it.
       desk?.onEngineEvent(event);
+      recorder.onEvent(event);
       onEngineEvent?.(event);
     },
   });
   desk = new HandoffDesk({
-    repository: store.handoffs, engine, ...(now && { now }), ...(onDeskEvent && { onEvent: onDeskEvent }),
+    repository: store.handoffs, engine, redact, ...(now && { now }), ...(onDeskEvent && { onEvent: onDeskEvent }),
     titleOf: (id) => search.knowledge.byId.get(id)?.title,
   });
-  return { engine, desk };
+  return { engine, desk, recorder, redact };
 }

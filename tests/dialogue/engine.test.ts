@@ -28,8 +28,8 @@ const FILES = {
     'In the EU you use your plan as at home.'),
 };
 
-async function engine(overrides: Partial<EngineOptions> = {}) {
-  const kb = await loadKnowledge({ dir: tempTree(FILES), locales: LOCALES, maxFileBytes: 1e6 });
+async function engine(overrides: Partial<EngineOptions> = {}, files: Record<string, string> = FILES) {
+  const kb = await loadKnowledge({ dir: tempTree(files), locales: LOCALES, maxFileBytes: 1e6 });
   const events: EngineEvent[] = [];
   const options: EngineOptions = {
     search: new Retriever(kb), store: new MemoryConversationStore(), locales: { default: 'es', supported: ['es', 'en'] },
@@ -187,6 +187,15 @@ describe('dialogue engine', () => {
     const { say } = await engine();
     await say('quiero activar el roaming');
     expect((await say('¿a qué hora juega el Real Madrid mañana?')).decision).toBe('fallback');
+  });
+
+  it('leaves the topic for a short question that clearly stands on its own, in another language too', async () => {
+    // A small help center, where the topic's words weigh the most.
+    const { say } = await engine({}, {
+      'es/roaming.md': FILES['es/roaming.md'], 'en/roaming.md': FILES['en/roaming.md'], 'en/password.md': FILES['en/password.md'],
+    });
+    await say('¿cómo activo el roaming?');
+    expect((await say('I forgot my password')).articles.map((a) => a.id)).toEqual(['change-password']);
   });
 
   it('keeps the topic across a switch of language, answering from its translation', async () => {

@@ -56,7 +56,7 @@ describe('SqliteConversationStore', () => {
     await conversations.save(conversation('c'));
     const later = conversation('c', {
       updatedAt: '2024-05-01T11:00:00.000Z', failures: 3,
-      handedOff: { at: '2024-05-01T11:00:00.000Z', reason: 'frustrated', status: 'waiting' },
+      handedOff: { at: '2024-05-01T11:00:00.000Z', reason: 'frustration', status: 'waiting' },
     });
     await conversations.save(later);
     expect(await conversations.load('c')).toEqual(later);
