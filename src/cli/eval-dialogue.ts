@@ -18,6 +18,8 @@ export interface DialogueReport {
   conversations: number; turns: number;
   decisionAccuracy: number; articleAccuracy: number; contextTurnAccuracy: number; turnAccuracy: number;
   byDecision: Record<string, { turns: number; right: number }>;
+  /** Turns right per language the conversation starts in. */
+  byLang: Record<string, { turns: number; right: number }>;
   latencyMs: { p50: number; p95: number; p99: number };
   embedder: string;
   failures: { id: string; turn: number; user: string; expected: string; got: string }[];
@@ -62,6 +64,7 @@ export async function evaluateDialogue(config: Config, knowledgeDir: string, cas
   const engine = new DialogueEngine({ ...engineSettings(config), search: retriever, store: new MemoryConversationStore() });
   let turns = 0, decisions = 0, articleTurns = 0, articles = 0, contextTurns = 0, context = 0, right = 0;
   const byDecision: DialogueReport['byDecision'] = {};
+  const byLang: DialogueReport['byLang'] = {};
   const latencies: number[] = [];
   const failures: DialogueReport['failures'] = [];
   for (const c of cases) {
@@ -76,7 +79,9 @@ export async function evaluateDialogue(config: Config, knowledgeDir: string, cas
       if (decisionRight) decisions++;
       if (turn.expect.articles?.length) { articleTurns++; if (decisionRight && articleRight) articles++; }
       const whole = decisionRight && articleRight;
-      if (whole) { right++; bucket.right++; }
+      const lang = (byLang[c.lang ?? config.locales.default] ??= { turns: 0, right: 0 });
+      lang.turns++;
+      if (whole) { right++; bucket.right++; lang.right++; }
       if (turn.needsContext) { contextTurns++; if (whole) context++; }
       if (!whole) {
         failures.push({
@@ -92,7 +97,7 @@ export async function evaluateDialogue(config: Config, knowledgeDir: string, cas
     conversations: cases.length, turns,
     decisionAccuracy: share(decisions, turns), articleAccuracy: share(articles, articleTurns),
     contextTurnAccuracy: share(context, contextTurns), turnAccuracy: share(right, turns),
-    byDecision, latencyMs: latencySummary(latencies), embedder: retriever.mode, failures,
+    byDecision, byLang, latencyMs: latencySummary(latencies), embedder: retriever.mode, failures,
   };
 }
 
@@ -103,6 +108,7 @@ export function formatDialogueReport(r: DialogueReport, showFailures: boolean): 
     `${r.conversations} conversations, ${r.turns} turns; search ${r.embedder}`,
     `turns right ${pct(r.turnAccuracy)}  decision ${pct(r.decisionAccuracy)}  article ${pct(r.articleAccuracy)}  turns needing context ${pct(r.contextTurnAccuracy)}`,
     `by expected decision: ${Object.entries(r.byDecision).map(([d, b]) => `${d} ${b.right}/${b.turns}`).join(', ')}`,
+    `by language: ${Object.entries(r.byLang).map(([l, b]) => `${l} ${pct(b.turns ? b.right / b.turns : 0)} (${b.right}/${b.turns})`).join(', ')}`,
     `latency per turn p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms`,
     ...(showFailures ? ['', 'wrong turns:', ...r.failures.map((f) => `  ${f.id}#${f.turn} "${f.user}": expected ${f.expected}, got ${f.got}`)] : []),
     '',
