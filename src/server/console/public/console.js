@@ -62,7 +62,7 @@ function renderQueue() {
       el('td', {}, h.reason),
       el('td', {}, h.locale),
       el('td', {}, duration(h.waitingMinutes)),
-      el('td', { class: 'question' }, h.firstQuestion ?? '—'),
+      el('td', { class: 'question', title: h.firstQuestion ?? '' }, el('span', { class: 'clamp' }, h.firstQuestion ?? '—')),
     );
     row.addEventListener('click', open);
     row.addEventListener('keydown', (event) => { if (event.key === 'Enter') open(); });
@@ -73,7 +73,7 @@ function renderQueue() {
 function upset(emotion) {
   return el('span', { class: `upset ${emotion.percent >= 70 ? 'high' : emotion.percent >= 30 ? 'mild' : 'calm'}`, title: emotion.reasons.map((r) => `${r.kind}: “${r.match}”`).join('\n') },
     `${emotion.percent}%${emotion.rising ? ' ↑' : ''}`,
-    emotion.reasons.length ? el('span', { class: 'reasons' }, ` ${[...new Set(emotion.reasons.map((r) => r.kind))].join(', ')}`) : null);
+    emotion.reasons.length ? el('span', { class: 'reasons' }, [...new Set(emotion.reasons.map((r) => r.kind))].join(', ')) : null);
 }
 
 // ---- one case --------------------------------------------------------------------------------------------------

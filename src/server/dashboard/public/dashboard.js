@@ -71,15 +71,24 @@ $('download-csv').addEventListener('click', async () => {
   }
 });
 
+let shown = null;
+
 async function load() {
   $('dashboard-error').textContent = '';
   try {
     const [report, { series }] = await Promise.all([api(`/api/reports${query()}`), api(`/api/dashboard/series${query()}`)]);
-    render({ report, series });
+    shown = { report, series };
+    render(shown);
   } catch (error) {
     $('dashboard-error').textContent = error.message;
   }
 }
+
+let resizing = null;
+window.addEventListener('resize', () => {
+  clearTimeout(resizing);
+  resizing = setTimeout(() => { if (shown) render(shown); }, 150);
+});
 
 // ---- the figures -----------------------------------------------------------------------------------------------
 
@@ -101,7 +110,7 @@ function render({ report, series }) {
     const share = report.outcomes[key];
     table.append(el('tr', { 'data-outcome': key },
       el('td', {}, el('span', { class: 'swatch', 'data-color': color }), label),
-      el('td', { class: 'num count' }, String(share.count)), el('td', { class: 'num' }, `${share.percent}%`)));
+      el('td', { class: 'num n' }, String(share.count)), el('td', { class: 'num' }, `${share.percent}%`)));
   }
   paintSwatches(table);
 
@@ -170,11 +179,13 @@ function describePeriod({ from, to }) {
 
 // ---- charts ----------------------------------------------------------------------------------------------------
 
-const WIDTH = 720;
 const PAD = { top: 10, right: 12, bottom: 26, left: 40 };
+/** Charts are drawn at the width of their panel (one unit a pixel, so text is never stretched) and again on resize. */
+let WIDTH = 720;
 
 function frame(container, height) {
-  const chart = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', preserveAspectRatio: 'none', class: 'svg-chart' });
+  WIDTH = Math.max(320, container.clientWidth || 720);
+  const chart = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, width: WIDTH, height, role: 'img', class: 'svg-chart' });
   clear(container).append(chart);
   return chart;
 }
@@ -240,10 +251,10 @@ function hbars(container, rows) {
   const labelWidth = 190;
   const height = rows.length * rowHeight + 6;
   const chart = frame(container, height);
-  chart.setAttribute('preserveAspectRatio', 'xMinYMin meet');
+  const valueWidth = Math.min(250, WIDTH / 3);
   rows.forEach((row, i) => {
     const top = i * rowHeight + 4;
-    const track = WIDTH - labelWidth - 250;
+    const track = Math.max(40, WIDTH - labelWidth - valueWidth);
     const share = row.value === null ? 0 : (row.value - row.min) / (row.max - row.min || 1);
     chart.append(
       svg('text', { x: 0, y: top + 16, class: 'bar-label' }, row.label),
