@@ -73,6 +73,19 @@ describe.runIf(runnable)('agent console and dashboard in a browser', () => {
 
   it('an agent sees a new case live, claims it and replies; hands back; the customer gets the reply and the survey; the dashboard counts it', async () => {
     const context = await browser.newContext();
+    // The system's notifications, recorded: headless Chromium has no notification centre to show them in.
+    await context.addInitScript(() => {
+      const shown: { title: string; body?: string }[] = [];
+      Object.assign(window, { __notifications: shown });
+      Object.defineProperty(window, 'Notification', {
+        value: class {
+          static permission = 'granted';
+          static requestPermission = async () => 'granted';
+          constructor(title: string, options?: { body?: string }) { shown.push({ title, ...(options?.body && { body: options.body }) }); }
+          addEventListener() { /* clicks are not simulated */ }
+        },
+      });
+    });
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -89,6 +102,8 @@ describe.runIf(runnable)('agent console and dashboard in a browser', () => {
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.getAttribute('class')).toContain('fresh');
     expect(await page.title()).toMatch(/New case/);
+    const notifications = await page.evaluate(() => (window as unknown as { __notifications: { title: string; body?: string }[] }).__notifications);
+    expect(notifications).toEqual([{ title: expect.stringMatching(/^New case · \d+ (urgent|high|normal|low) · asked$/), body: expect.stringContaining(hostile) }]);
     expect(await row.textContent()).toContain(hostile);
     expect(await row.textContent()).toMatch(/\d+%/);
     await shot(page, 'console-queue');

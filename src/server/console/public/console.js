@@ -188,6 +188,11 @@ function connect() {
   stream.addEventListener('error', () => {
     live.textContent = 'reconnecting…';
     live.classList.remove('on');
+    // EventSource retries a dropped connection by itself, but gives up on an error status (a server still
+    // starting answers 503): try again a little later, while signed in.
+    if (stream.readyState === EventSource.CLOSED && state.stream === stream) {
+      setTimeout(() => { if (state.me && state.stream === stream) connect(); }, 5000);
+    }
   });
   stream.addEventListener('handoffCreated', (event) => {
     const { handoff } = JSON.parse(event.data);
