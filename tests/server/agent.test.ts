@@ -243,8 +243,13 @@ describe('agent console', () => {
     await until(/event: handoffUpdated\ndata: .*"status":"assigned"/);
     await s.say('gracias, espero');
     await until(/event: customerMessage\ndata: .*"text":"gracias, espero"/);
-    controller.abort();
     // The stream's URL carries the token: its request lines stay out of the log.
     expect(s.log()).not.toContain(TOKENS.ana);
+
+    // Closing the server ends the streams still open (they would otherwise keep it from closing).
+    await s.close();
+    servers.length = 0;
+    while (!(await reader.read()).done) { /* what was still on its way */ }
+    controller.abort();
   });
 });
