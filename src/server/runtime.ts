@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { Config } from '../config/index.js';
 import type { Reply } from '../dialogue/render.js';
+import type { EngineEvent } from '../dialogue/types.js';
 import { applyRetention } from '../privacy/index.js';
 import { LiveRetrieval, retrievalSettings } from '../retrieval/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { describeModel, describeReload } from '../cli/index-command.js';
 import { composeBot, type Bot } from './compose.js';
-import type { EngineEvent } from '../dialogue/types.js';
 import type { DeskEvent } from '../handoff/index.js';
 
 /** A message for a customer that no request of theirs is waiting for: an agent's reply, the bot taking over again. */
