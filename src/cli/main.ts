@@ -9,6 +9,7 @@ import { indexCommand } from './index-command.js';
 import { benchCommand } from './bench.js';
 import { chatCommand } from './chat.js';
 import { handoffsCommand } from './handoffs.js';
+import { serveCommand } from './serve.js';
 import { reportCommand } from './report.js';
 import { forgetCommand } from './forget.js';
 
@@ -25,16 +26,8 @@ const COMMANDS: Record<string, Command> = {
   bench: { summary: 'measure search speed and memory on 1k and 10k chunks (escucha bench --help)', run: benchCommand },
   report: { summary: 'outcomes, CSAT, CES, article helpfulness and content gaps for a period (escucha report --help)', run: reportCommand },
   forget: { summary: 'delete everything about a customer, or what is past retention (escucha forget --help)', run: forgetCommand },
-  serve: { summary: 'run the bot server (not built yet)', run: notYet('serve', 'the server and its channels') },
+  serve: { summary: 'run the bot server: web chat, REST and Bot Framework channels, agent console (escucha serve --help)', run: serveCommand },
 };
-
-function notYet(name: string, what: string): Command['run'] {
-  return async (_args, io) => {
-    io.stderr(`escucha ${name}: ${what} are not built yet; see the Status section of README.md. `
-      + 'What works today: escucha chat (the bot in the terminal), lint, index [--watch], eval and bench.\n');
-    return 1;
-  };
-}
 
 export const HELP = `escucha ${VERSION}: self-hosted support chatbot and knowledge base
 

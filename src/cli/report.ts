@@ -34,7 +34,8 @@ export async function reportCommand(args: string[], io: CliIO): Promise<number> 
   if (values.help) { io.stdout(REPORT_HELP); return 0; }
   if (values.json && values.csv) throw new UsageError('choose one of --json and --csv');
   for (const [flag, value] of [['--from', values.from], ['--to', values.to]] as const) {
-    if (value !== undefined && (!DATE.test(value) || Number.isNaN(Date.parse(value)))) {
+    // Date.parse takes 2026-02-30 for 2 March: a date must come back as written.
+    if (value !== undefined && (!DATE.test(value) || Number.isNaN(Date.parse(value)) || new Date(Date.parse(value.slice(0, 10))).toISOString().slice(0, 10) !== value.slice(0, 10))) {
       throw new UsageError(`${flag} expects a date such as 2026-11-01, got "${value}"`);
     }
   }

@@ -48,7 +48,7 @@ export class AnswerStep {
       // The topic stays, so that more questions about it go to the same person instead of a weaker article.
       state.topic = {
         articleId: article.id, ...(article.product && { product: article.product }), shownSections: [],
-        query: sameTopic ? state.topic!.query ?? query : lastWords(context ? `${context} ${query}` : query), locale: state.locale,
+        query: sameTopic ? state.topic!.query ?? this.kept(query) : this.kept(lastWords(context ? `${context} ${query}` : query)), locale: state.locale,
       };
       return this.handoff.handOff(turn, 'escalate', article.id);
     }
@@ -74,7 +74,7 @@ export class AnswerStep {
     state.topic = {
       articleId: article.id, ...(article.product && { product: article.product }),
       shownSections: [...new Set([...shown, section.anchor])],
-      query: sameTopic && state.topic!.locale === state.locale ? state.topic!.query : lastWords(context ? `${context} ${query}` : query),
+      query: sameTopic && state.topic!.locale === state.locale ? state.topic!.query : this.kept(lastWords(context ? `${context} ${query}` : query)),
       locale: state.locale,
     };
     state.tried = [...new Set([...state.tried, article.id])];
@@ -86,20 +86,29 @@ export class AnswerStep {
   clarify(turn: Turn, options: SearchHit[], query: string): Decision {
     const { state, catalog } = turn;
     turn.reply({
-      text: catalog.clarify,
+      // One fair candidate is a "did you mean", not a choice among several.
+      text: options.length === 1 ? catalog.clarifyOne : catalog.clarify,
       options: options.map((o) => ({ label: o.article.title, value: o.article.title })),
       hint: catalog.clarifyHint,
     });
     for (const o of options) turn.articles.push({ id: o.article.id, title: o.article.title, confidence: o.confidence });
-    state.pending = { kind: 'clarify', options: options.map((o) => o.article.id), query };
+    state.pending = { kind: 'clarify', options: options.map((o) => o.article.id), query: this.kept(query), confidences: options.map((o) => o.confidence) };
     return 'clarify';
+  }
+
+  /** A customer's words as the conversation keeps them: without personal data. */
+  private kept(text: string): string {
+    return this.options.redact?.(text) ?? text;
   }
 
   fallback(turn: Turn, text: string, bestConfidence: number): Decision {
     const { state, catalog } = turn;
     state.failures++;
-    turn.reply({ text: `${catalog.fallback} ${catalog.fallbackHint}` });
     turn.emit({ type: 'unanswered', conversationId: state.id, text, locale: state.locale, bestConfidence });
+    // Questions it cannot answer, one after another, also bring a person: one more than answers that did not help,
+    // since each "no answer" already offers one.
+    if (state.failures > this.options.handoff.afterFailures) return this.handoff.handOff(turn, 'failures');
+    turn.reply({ text: `${catalog.fallback} ${catalog.fallbackHint}` });
     return 'fallback';
   }
 
@@ -128,6 +137,11 @@ export class AnswerStep {
     next ??= this.articles.topicOf(state)?.related.map((id) => this.articles.get(id))
       .find((a) => usable(a) && a.locale === state.locale);
     if (!next) return this.handoff.handOff(turn, 'failures');
+    if (!confidence) {
+      // Found through the article's links: its confidence is the one it has for what the customer asked.
+      const { hits } = await this.options.search.search(state.topic?.query || added, { locale: state.locale });
+      confidence = hits.find((h) => h.article.id === next!.id)?.confidence ?? 0;
+    }
     turn.reply({ text: catalog.notHelpfulNext });
     // The section is picked for what the customer asked about the topic, not for their bare "no".
     return this.answer(turn, next, added || state.topic?.query || '', confidence);

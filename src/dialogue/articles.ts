@@ -14,7 +14,12 @@ export class Articles {
   /** The conversation's topic, in the customer's current language when a translation exists. */
   topicOf(state: ConversationState): Article | undefined {
     const article = state.topic && this.get(state.topic.articleId);
-    if (!article || article.locale === state.locale || !article.topic) return article;
-    return this.search.knowledge.published.find((a) => a.topic === article.topic && a.locale === state.locale) ?? article;
+    return article && this.inLocale(article, state.locale);
+  }
+
+  /** The article's translation in `locale` (articles that translate each other share a `topic`), else itself. */
+  inLocale(article: Article, locale: string): Article {
+    if (article.locale === locale || !article.topic) return article;
+    return this.search.knowledge.published.find((a) => a.topic === article.topic && a.locale === locale) ?? article;
   }
 }

@@ -124,9 +124,17 @@ export class DialogueEngine {
     return { conversationId: state.id, locale: state.locale, decision, replies: turn.replies, articles: turn.articles, events };
   }
 
-  /** A person of the team has taken the conversation: from now on the bot only passes messages on. */
-  async agentJoined(conversationId: string, agentId: string): Promise<void> {
-    await this.queue.run(conversationId, () => this.agents.joined(conversationId, agentId));
+  /**
+   * A person of the team has taken the conversation: from now on the bot only passes messages on. `claim` (the
+   * desk's status change) runs in the conversation's turn order, so no customer message falls between the two;
+   * when it returns false nothing changes.
+   */
+  async agentJoined(conversationId: string, agentId: string, claim: () => boolean = () => true): Promise<boolean> {
+    return this.queue.run(conversationId, async () => {
+      if (!claim()) return false;
+      await this.agents.joined(conversationId, agentId);
+      return true;
+    });
   }
 
   /** What an agent wrote to the customer, kept in the conversation as theirs (the channel delivers it). */
@@ -137,9 +145,14 @@ export class DialogueEngine {
   /**
    * The agent gives the conversation back (`resolved` when they solved it): the bot takes over again, with a fresh
    * count of failures and frustration, and says so to the customer. Returns what to deliver on the customer's channel.
+   * `close` (the desk's status change) runs first, in turn order; when it returns false nothing changes.
    */
-  async resume(conversationId: string, options: { agentId?: string; resolved: boolean }): Promise<TurnResult | undefined> {
-    return this.queue.run(conversationId, () => this.agents.handBack(conversationId, options));
+  async resume(conversationId: string, options: { agentId?: string; resolved: boolean; close?: () => boolean }): Promise<TurnResult | undefined> {
+    return this.queue.run(conversationId, async () => {
+      // The case closes in the conversation's turn order: a message cannot arrive for a case closing under it.
+      if (options.close && !options.close()) return undefined;
+      return this.agents.handBack(conversationId, options);
+    });
   }
 
   /** The customer or the channel closed the conversation; the next message starts a new one. */

@@ -15,10 +15,15 @@ export class Conversations {
   /** The conversation a message belongs to: the saved one, else a new one (recorded in `events`). */
   async open(input: TurnInput, events: EngineEvent[]): Promise<ConversationState> {
     const saved = await this.options.store.load(input.conversationId);
+    if (saved?.handedOff && this.options.handoffOpen && !this.options.handoffOpen(saved.id)) saved.handedOff = undefined;
     const now = this.now();
     // A conversation with the team does not expire: the customer may wait there for the next opening.
     const expired = saved && !saved.handedOff && now.getTime() - Date.parse(saved.updatedAt) > this.options.inactivityMinutes * 60_000;
-    if (saved && !expired && !saved.endedAt) return saved;
+    if (saved && !expired && !saved.endedAt) {
+      // A customer who signs in mid-conversation: from now on it is theirs (for their history and for forgetting).
+      if (input.customerId && !saved.customerId) saved.customerId = input.customerId;
+      return saved;
+    }
     if (saved && !saved.endedAt) events.push({ type: 'conversationExpired', at: now.toISOString(), conversationId: saved.id, lastActivity: saved.updatedAt });
     const locale = this.locales.starting(input.locale);
     const state: ConversationState = {

@@ -20,6 +20,12 @@ export interface EngineOptions {
   surveys?: { enabled: boolean; comment: boolean };
   /** Applied to what the conversation keeps of each message (emails, phone and card numbers...); none by default. */
   redact?: (text: string) => string;
+  /**
+   * Whether the team's queue really holds an open case for the conversation (the handoff desk knows). A conversation
+   * the bot believes handed off without one (the case was closed elsewhere, or could not be written) is the bot's
+   * again; without this the engine trusts its own state.
+   */
+  handoffOpen?: (conversationId: string) => boolean;
   /** Whether the team is in (business hours); by default always. */
   availability?: (now: Date) => Availability;
   /** Receives every event once the turn is saved (outcomes, handoff); they are also returned with the turn. */

@@ -43,10 +43,16 @@ export class MessageRouter {
     const phrases = matchPhrases(text, state.locale);
     const pending = state.pending;
     state.pending = undefined;
+    // Waiting for the team: whatever the bot does with the message, the person who takes the case sees it.
+    if (state.handedOff) turn.emit({ type: 'relayed', conversationId: state.id, text });
 
     if (pending?.kind === 'survey') {
       const surveyed = survey.answer(turn, pending.step, text);
       if (surveyed) return surveyed;
+    }
+    // An upset "no" to "¿Te sirvió?" is still an answer about the article, whatever happens next.
+    if (pending?.kind === 'feedback' && (phrases.no || phrases.notHelpful)) {
+      turn.emit({ type: 'feedback', conversationId: state.id, articleId: pending.articleId, section: pending.anchor, helpful: false });
     }
     if (phrases.human || turn.emotion.reasons.some((r) => r.kind === 'askedForPerson')) return handoff.handOff(turn, 'asked');
     // Frustration hands off when this message adds to it: a calm "ok, ¿y cuánto cuesta?" after an outburst is
@@ -59,11 +65,15 @@ export class MessageRouter {
     if (pending?.kind === 'clarify') {
       const options = pending.options.map((id) => this.steps.articles.get(id)).filter((a): a is Article => !!a);
       const picked = pickOption(phrases.rest || text, options, state.locale);
-      if (picked !== undefined) return answers.answer(turn, options[picked]!, pending.query, 1);
+      if (picked !== undefined) {
+        // Picked in another language ("the second one please"): answered from the article's translation.
+        const article = this.steps.articles.inLocale(options[picked]!, state.locale);
+        return answers.answer(turn, article, pending.query, pending.confidences?.[picked] ?? this.options.thresholds.answer);
+      }
     }
 
     if (pending?.kind === 'feedback' && (phrases.yes || phrases.no) && !phrases.rest) {
-      turn.emit({ type: 'feedback', conversationId: state.id, articleId: pending.articleId, section: pending.anchor, helpful: !!phrases.yes });
+      if (phrases.yes) turn.emit({ type: 'feedback', conversationId: state.id, articleId: pending.articleId, section: pending.anchor, helpful: true });
       if (phrases.yes) {
         state.failures = 0;
         turn.say('helpfulThanks');
@@ -73,9 +83,6 @@ export class MessageRouter {
       return answers.nextCandidate(turn, '');
     }
     if (phrases.notHelpful && (pending?.kind === 'feedback' || state.topic || !substantive(phrases))) {
-      if (pending?.kind === 'feedback') {
-        turn.emit({ type: 'feedback', conversationId: state.id, articleId: pending.articleId, section: pending.anchor, helpful: false });
-      }
       return answers.nextCandidate(turn, substantive(phrases) ? phrases.rest : '');
     }
     // "That didn't help" after options or a fallback is a failure too; what they add is searched, as a complaint.
@@ -115,10 +122,9 @@ export class MessageRouter {
     const alone = await this.options.search.search(query, { locale: state.locale });
     if (state.handedOff) {
       // Waiting for the team: a new question with a clear answer is answered meanwhile; anything else is for the
-      // person who will take the case, who sees it there.
+      // person who will take the case (it was passed on to them already).
       const own = decideFromHits(alone.hits, this.options.thresholds);
       if (own.decision === 'answer' && !own.hit.article.escalate) return answers.answer(turn, own.hit.article, query, own.hit.confidence, own.hit);
-      turn.emit({ type: 'relayed', conversationId: state.id, text: query });
       return handoff.handOff(turn, state.handedOff.reason);
     }
     const { result, stay, context } = state.topic ? await this.steps.followUp.read(state, query, alone) : { result: alone };

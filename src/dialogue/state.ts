@@ -14,7 +14,7 @@ export interface TurnRecord {
 
 /** What the bot is waiting for from the customer. */
 export type Pending =
-  | { kind: 'clarify'; options: string[]; query: string }
+  | { kind: 'clarify'; options: string[]; query: string; confidences?: number[] }
   | { kind: 'feedback'; articleId: string; anchor: string }
   /** A survey question: a score (csat, ces), or the optional comment after them. */
   | { kind: 'survey'; step: 'csat' | 'ces' | 'comment' };

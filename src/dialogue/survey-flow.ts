@@ -10,7 +10,8 @@ export class SurveyFlow {
   /** Offers the survey (CSAT first) once per conversation, when surveys are on. */
   ask(turn: Turn): void {
     const { state, catalog } = turn;
-    if (!(this.options.surveys?.enabled ?? true) || state.surveyed) return;
+    // Never while the customer waits for a person: the survey comes after the team's handback.
+    if (!(this.options.surveys?.enabled ?? true) || state.surveyed || state.handedOff) return;
     state.surveyed = true;
     turn.reply({ text: catalog.surveyCsat, options: surveyOptions('csat', state.locale), hint: catalog.surveyHint });
     state.pending = { kind: 'survey', step: 'csat' };

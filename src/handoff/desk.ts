@@ -4,11 +4,14 @@ import { currentPriority, initialPriority, priorityLabel, type PriorityLabel } f
 import { summarize } from './summary.js';
 import type { Handoff, HandoffMessage, HandoffRepository } from './types.js';
 
-/** What the desk needs from the conversation engine: the agent's side of a conversation. */
-export interface AgentSide {
-  agentJoined(conversationId: string, agentId: string): Promise<void>;
+/**
+ * What the desk needs from the conversation engine: the agent's side of a conversation. Status changes are passed in
+ * as callbacks so that they happen in the conversation's turn order, never between a customer message and its reply.
+ */
+export interface ConversationControl {
+  agentJoined(conversationId: string, agentId: string, claim: () => boolean): Promise<boolean>;
   agentSaid(conversationId: string, agentId: string, text: string): Promise<void>;
-  resume(conversationId: string, options: { agentId?: string; resolved: boolean }): Promise<TurnResult | undefined>;
+  resume(conversationId: string, options: { agentId?: string; resolved: boolean; close: () => boolean }): Promise<TurnResult | undefined>;
 }
 
 /** For the agent console and the channels: what changed, as it happens. */
@@ -37,7 +40,7 @@ export class DeskError extends Error {
 
 export interface DeskOptions {
   repository: HandoffRepository;
-  engine: AgentSide;
+  engine: ConversationControl;
   /** Article titles for the summary. */
   titleOf?: (articleId: string) => string | undefined;
   /** Applied to every text stored (transcripts, messages): emails, phone and card numbers... */
@@ -64,6 +67,15 @@ export class HandoffDesk {
   onEngineEvent(event: EngineEvent): void {
     if (event.type === 'handoff') this.open(event);
     else if (event.type === 'relayed') this.relayFromCustomer(event.conversationId, event.text, event.at);
+    else if (event.type === 'conversationEnded' || event.type === 'conversationExpired') this.customerLeft(event.conversationId, event.at);
+  }
+
+  /** The customer closed the chat while their case is open: the agent needs to know before writing into the void. */
+  private customerLeft(conversationId: string, at: string): void {
+    const handoff = this.options.repository.openFor(conversationId);
+    if (!handoff) return;
+    this.options.repository.addMessage(handoff.id, { author: 'system', text: 'the customer ended the conversation', at });
+    this.updated(handoff.id);
   }
 
   /** Open cases, most urgent first (priority raised by waiting, then the oldest). */
@@ -81,11 +93,12 @@ export class HandoffDesk {
 
   async claim(id: string, agentId: string): Promise<QueueItem> {
     const handoff = this.find(id);
-    if (!this.options.repository.transition(id, { from: ['waiting'], to: 'assigned', at: this.stamp(), agentId })) {
+    const claimed = await this.options.engine.agentJoined(handoff.conversationId, agentId,
+      () => this.options.repository.transition(id, { from: ['waiting'], to: 'assigned', at: this.stamp(), agentId }));
+    if (!claimed) {
       const now = this.find(id);
       throw new DeskError(now.status === 'assigned' ? `case ${id} is already taken by ${now.agentId}` : `case ${id} is ${now.status}`, 'conflict');
     }
-    await this.options.engine.agentJoined(handoff.conversationId, agentId);
     this.system(id, `claimed by ${agentId}`);
     return this.updated(id);
   }
@@ -122,13 +135,17 @@ export class HandoffDesk {
     // A waiting case can be closed too (solved by phone, say); an assigned one only by its agent.
     const from = handoff.status === 'waiting' ? ['waiting'] as const : ['assigned'] as const;
     const onlyAgent = handoff.status === 'assigned' ? agentId : undefined;
-    if (!this.options.repository.transition(id, { from, to, at: this.stamp(), agentId, ...(onlyAgent && { onlyAgent }) })) {
+    let closed = false;
+    const turn = await this.options.engine.resume(handoff.conversationId, {
+      agentId, resolved: to === 'resolved',
+      close: () => (closed = this.options.repository.transition(id, { from, to, at: this.stamp(), agentId, ...(onlyAgent && { onlyAgent }) })),
+    });
+    if (!closed) {
       const now = this.find(id);
       if (now.status === 'assigned' && now.agentId !== agentId) throw new DeskError(`case ${id} belongs to ${now.agentId}`, 'forbidden');
       throw new DeskError(`case ${id} is ${now.status}`, 'conflict');
     }
     this.system(id, `${to} by ${agentId}`);
-    const turn = await this.options.engine.resume(handoff.conversationId, { agentId, resolved: to === 'resolved' });
     if (turn) this.options.onEvent?.({ type: 'botResumed', handoffId: id, conversationId: handoff.conversationId, channel: handoff.channel, turn });
     return this.updated(id);
   }

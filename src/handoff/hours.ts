@@ -3,7 +3,7 @@
  * Pure: the clock is an argument.
  */
 import type { Availability } from '../dialogue/types.js';
-import { localTime, type LocalTime, type Weekday } from '../util/zoned-time.js';
+import { localTime, WEEKDAYS, type LocalTime, type Weekday } from '../util/zoned-time.js';
 
 export interface BusinessHours {
   /** IANA zone, e.g. "Europe/Madrid". */
@@ -31,36 +31,41 @@ function spansOf(hours: BusinessHours, local: LocalTime): { from: number; to: nu
 }
 
 /**
- * Whether the team is in now and, when not, the next opening. The search walks forward minute-exactly over at most
- * two weeks of openings (holidays included), so a schedule that never opens answers "closed, no next opening".
+ * Whether the team is in now and, when not, the next opening. It walks the company's calendar day by day (dates in
+ * its zone, never fixed 24-hour steps, which skip a day around a daylight-saving change) over at most two weeks,
+ * holidays included, so a schedule that never opens answers "closed, no next opening".
  */
 export function availability(hours: BusinessHours | undefined, now: Date): Availability {
   if (!hours) return { open: true, timeZone: 'UTC' };
   const local = localTime(now, hours.timeZone);
   if (spansOf(hours, local).some((s) => local.minutes >= s.from && local.minutes < s.to)) return { open: true, timeZone: hours.timeZone };
-  // Walk forward to each candidate opening: later today, then the start of each following day.
   for (let day = 0; day <= 14; day++) {
-    const probe = new Date(now.getTime() + day * 86_400_000);
-    const probeLocal = localTime(probe, hours.timeZone);
-    for (const span of spansOf(hours, probeLocal).sort((a, b) => a.from - b.from)) {
+    const date = addDays(local.date, day);
+    const dayLocal: LocalTime = { date, weekday: WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()]!, minutes: 0 };
+    for (const span of spansOf(hours, dayLocal).sort((a, b) => a.from - b.from)) {
       if (day === 0 && span.from <= local.minutes) continue;
-      const opening = atLocalMinutes(probe, probeLocal, span.from, hours.timeZone);
+      const opening = atLocalTime(date, span.from, hours.timeZone);
       if (opening.getTime() > now.getTime()) return { open: false, nextOpen: opening, timeZone: hours.timeZone };
     }
   }
   return { open: false, timeZone: hours.timeZone };
 }
 
-/** The instant of `minutes` past local midnight on `local.date`, correcting for the zone's offset (and DST). */
-function atLocalMinutes(near: Date, local: LocalTime, minutes: number, timeZone: string): Date {
-  let guess = new Date(near.getTime() + (minutes - local.minutes) * 60_000);
-  // One or two corrections settle a daylight-saving change between `near` and the opening.
-  for (let i = 0; i < 2; i++) {
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The instant a wall clock in `timeZone` shows `minutes` past midnight on `date`. */
+function atLocalTime(date: string, minutes: number, timeZone: string): Date {
+  const wall = Date.parse(`${date}T00:00:00Z`) + minutes * 60_000;
+  let guess = new Date(wall);
+  // The zone's offset at the guess, applied and checked again: two rounds settle a daylight-saving change.
+  for (let i = 0; i < 3; i++) {
     const seen = localTime(guess, timeZone);
-    const dayShift = seen.date === local.date ? 0 : seen.date > local.date ? 1 : -1;
-    const drift = seen.minutes + dayShift * 1440 - minutes;
+    const seenWall = Date.parse(`${seen.date}T00:00:00Z`) + seen.minutes * 60_000;
+    const drift = seenWall - wall;
     if (!drift) break;
-    guess = new Date(guess.getTime() - drift * 60_000);
+    guess = new Date(guess.getTime() - drift);
   }
   return guess;
 }

@@ -1,4 +1,4 @@
-export { HandoffDesk, DeskError, type AgentSide, type DeskEvent, type DeskOptions, type QueueItem } from './desk.js';
+export { HandoffDesk, DeskError, type ConversationControl, type DeskEvent, type DeskOptions, type QueueItem } from './desk.js';
 export { availability, parseSpan, type BusinessHours } from './hours.js';
 export { initialPriority, currentPriority, priorityLabel, type PriorityLabel } from './priority.js';
 export { summarize } from './summary.js';

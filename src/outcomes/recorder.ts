@@ -188,7 +188,9 @@ export function createOutcomeRecorder(db: Database, options: OutcomeRecorderOpti
         comment: event.comment !== undefined ? redact(event.comment) : stored?.comment ?? null,
         skipped: event.skipped && score === null ? 1 : 0,
       });
-      if (event.score !== undefined && positiveSurvey(event.kind, event.score) && row.answers > 0) row.last_step = 'helped';
+      // A good score says the answers helped; after a question left without one it rates manners, not a resolution.
+      const afterAnswer = row.last_step !== 'fallback' && row.last_step !== 'clarify' && row.last_step !== 'none';
+      if (event.score !== undefined && positiveSurvey(event.kind, event.score) && row.answers > 0 && afterAnswer) row.last_step = 'helped';
       decide(row);
       save(row);
     },

@@ -19,7 +19,7 @@ const CASES = [
 describe('escucha eval dialogue', () => {
   it('replays conversations through the engine and counts decisions, articles and context turns, per language', async () => {
     const root = tempTree({
-      'knowledge/es/roaming.md': article({ id: 'roaming-ue', title: 'Roaming en la UE', questions: ['activar roaming'] },
+      'knowledge/es/roaming.md': article({ id: 'roaming-ue', title: 'Roaming en la UE', questions: ['¿cómo activo el roaming?'] },
         'Actívalo en la app.\n\n## ¿Cuánto tarda?\n\nUnos cinco minutos.'),
       'cases.jsonl': CASES,
       'bot.config.ts': 'export default { retrieval: { embedder: { provider: "none" } } };\n',

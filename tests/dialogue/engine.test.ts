@@ -38,8 +38,7 @@ async function engine(overrides: Partial<EngineOptions> = {}, files: Record<stri
     onEvent: (e) => events.push(e), ...overrides,
   };
   const bot = new DialogueEngine(options);
-  let n = 0;
-  const say = (text: string, conversationId = 'c1') => bot.handle({ conversationId, text, channel: 'test', customerId: `u${n++}` });
+  const say = (text: string, conversationId = 'c1') => bot.handle({ conversationId, text, channel: 'test', customerId: `customer-${conversationId}` });
   return { bot, say, events, options };
 }
 
@@ -256,5 +255,47 @@ describe('dialogue engine', () => {
     const off = await engine({ surveys: { enabled: false, comment: false } });
     await off.say('olvidé mi contraseña');
     expect((await off.say('sí')).replies).toHaveLength(1);
+  });
+
+  it('answers an option picked in another language from its translation, never mixing languages', async () => {
+    const { say } = await engine({}, {
+      ...FILES,
+      'en/pin.md': article({ id: 'sim-pin', locale: 'en', title: 'Change your SIM PIN', topic: 'sim-pin' }, 'You change the PIN in your phone settings.'),
+      'es/pin.md': article({ id: 'pin-sim', title: 'Cambiar el PIN de la SIM', topic: 'sim-pin', questions: ['cambiar pin', 'no me acepta el código de la sim'] },
+        'El PIN se cambia en los ajustes del móvil.'),
+    });
+    const ask = await say('no me acepta el código de la sim');
+    const position = ask.replies[0]!.options!.findIndex((o) => o.label === 'Cambiar el PIN de la SIM');
+    const picked = await say(position === 0 ? 'the first one please' : 'the second one please');
+    expect(picked.locale).toBe('en');
+    expect(picked.articles.map((a) => a.id)).toEqual(['sim-pin']);
+    expect(picked.replies.map((r) => r.text)).toEqual(['You change the PIN in your phone settings.', 'Did this help?']);
+  });
+
+  it('reads a poor survey score as a rating, not as the customer getting upset', async () => {
+    const { say, options } = await engine();
+    await say('olvidé mi contraseña');
+    await say('sí');
+    const rated = await say('fatal');
+    expect(rated.replies[0]!.text).toContain('del 1 (muy difícil) al 7 (muy fácil)');
+    expect((await options.store.load('c1'))!.emotion.every((score) => score === 0)).toBe(true);
+    expect((await say('¿cómo activo el roaming?')).replies.at(-1)!.text).toBe('¿Te sirvió?'); // no impatient tone
+  });
+
+  it('keeps no personal data in what it remembers of the conversation', async () => {
+    const store = new MemoryConversationStore();
+    const redact = (text: string) => text.replace(/\d{9}/g, '[phone]');
+    const { say } = await engine({ store, redact });
+    await say('¿cómo activo el roaming? mi número es 612345678');
+    await say('no me acepta el código de la sim 612345678', 'c2');
+    expect(JSON.stringify(await store.load('c1'))).not.toContain('612345678');
+    expect(JSON.stringify(await store.load('c2'))).not.toContain('612345678');
+  });
+
+  it('gives the conversation to a customer who identifies themselves after the first message', async () => {
+    const { bot, options } = await engine();
+    await bot.handle({ conversationId: 'anon', text: 'hola', channel: 'test' });
+    await bot.handle({ conversationId: 'anon', text: 'olvidé mi contraseña', channel: 'test', customerId: 'cust-9' });
+    expect((await options.store.load('anon'))?.customerId).toBe('cust-9');
   });
 });

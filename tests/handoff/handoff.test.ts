@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { DialogueEngine } from '../../src/dialogue/engine.js';
 import type { EngineEvent } from '../../src/dialogue/types.js';
 import { scoreMessage } from '../../src/emotion/index.js';
 import { DeskError, type DeskEvent, type HandoffDesk } from '../../src/handoff/index.js';
@@ -26,8 +25,8 @@ const FILES = {
 const OPEN = new Date('2026-11-30T09:00:00Z');
 const CLOSED = new Date('2026-11-28T21:00:00Z');
 
-async function bot(options: { now?: Date; hours?: boolean } = {}) {
-  const root = tempTree({
+async function bot(options: { now?: Date; hours?: boolean; root?: string } = {}) {
+  const root = options.root ?? tempTree({
     ...FILES,
     'bot.config.ts': `export default { handoff: { ${options.hours ? 'hours: { timeZone: "Europe/Madrid", week: { mon: ["09:00-20:00"], tue: ["09:00-20:00"] } }' : ''} } };\n`,
   });
@@ -43,7 +42,7 @@ async function bot(options: { now?: Date; hours?: boolean } = {}) {
   });
   const say = (text: string, conversationId = 'c1', customerId = 'cust-1') => engine.handle({ conversationId, customerId, text, channel: 'test' });
   const advance = (minutes: number) => { clock = new Date(clock.getTime() + minutes * 60_000); };
-  return { engine, desk, store, say, engineEvents, deskEvents, advance };
+  return { engine, desk, store, say, engineEvents, deskEvents, advance, root, now: () => clock };
 }
 
 const onlyCase = (desk: HandoffDesk) => {
@@ -146,7 +145,7 @@ describe('frustration and handoff', () => {
   });
 
   it('relays both ways while an agent has the case, lets one agent only claim it, and returns to the bot', async () => {
-    const { say, desk, engine, deskEvents, engineEvents, store } = await bot();
+    const { say, desk, deskEvents, engineEvents, store } = await bot();
     await say('quiero hablar con una persona');
     const { id } = onlyCase(desk);
     await desk.claim(id, 'ana');
@@ -179,10 +178,9 @@ describe('frustration and handoff', () => {
     // The survey is skippable: a question instead of a score is simply answered.
     expect((await say('¿cómo activo el roaming?')).decision).toBe('answer');
     expect(desk.queue()).toEqual([]);
-    void engine;
   });
 
-  it('survives a restart with the case and its messages, and sorts the queue by priority raised by waiting', async () => {
+  it('sorts the queue by priority, raised by waiting, and keeps cases and messages across a restart', async () => {
     const first = await bot();
     await first.say('quiero hablar con una persona', 'calm', 'a');
     first.advance(1);
@@ -193,8 +191,57 @@ describe('frustration and handoff', () => {
     expect(calm!.currentPriority).toBeGreaterThan(calm!.priority);
     expect(calm!.waitingMinutes).toBe(121);
     expect(angry!.currentPriority).toBeGreaterThanOrEqual(calm!.currentPriority);
+    await first.say('¿hay alguien?', 'calm', 'a');
     first.store.close();
+
+    const again = await bot({ root: first.root, now: first.now() });
+    const queue = again.desk.queue();
+    expect(queue.map((h) => h.conversationId)).toEqual(['angry', 'calm']);
+    expect(again.desk.get(queue[1]!.id).messages.map((m) => m.text)).toEqual(['¿hay alguien?']);
+    await again.desk.claim(queue[1]!.id, 'ana');
+    expect((await again.say('hola', 'calm', 'a')).replies).toEqual([]);
+  });
+
+  it('passes on every message written while the customer waits, and answers clear questions meanwhile', async () => {
+    const { say, desk } = await bot();
+    await say('quiero hablar con una persona');
+    const waiting = await say('hola? hay alguien? gracias');
+    expect(waiting.replies.map((r) => r.text)).toEqual([expect.stringContaining('Ya he avisado al equipo')]);
+    expect(waiting.replies.map((r) => r.text).join(' ')).not.toContain('calificarías'); // no survey while waiting
+    expect((await say('¿puedo usar datos en Francia?')).decision).toBe('answer');
+    expect(desk.get(onlyCase(desk).id).messages.filter((m) => m.author === 'customer').map((m) => m.text))
+      .toEqual(['hola? hay alguien? gracias', '¿puedo usar datos en Francia?']);
+  });
+
+  it('hands off after questions it could not answer, one after another', async () => {
+    const { say, desk } = await bot();
+    const decisions = [];
+    for (const text of ['¿quién ganó la liga?', '¿y el mundial de 2010?', '¿qué tiempo hace en Bilbao?']) decisions.push((await say(text)).decision);
+    expect(decisions).toEqual(['fallback', 'fallback', 'handoff']);
+    expect(onlyCase(desk).reason).toBe('failures');
+  });
+
+  it('records an upset "no" about the article before handing off', async () => {
+    const { say, engineEvents } = await bot();
+    await say('¿puedo usar datos en Francia?');
+    expect((await say('NO!!! ESTO NO SIRVE PARA NADA, QUIERO UNA PERSONA YA')).decision).toBe('handoff');
+    expect(engineEvents).toContainEqual(expect.objectContaining({ type: 'feedback', articleId: 'roaming-ue', helpful: false }));
+  });
+
+  it('tells the agent when the customer leaves, and gives the conversation back when its case was closed elsewhere', async () => {
+    const { say, desk, engine, store } = await bot();
+    await say('quiero hablar con una persona');
+    const { id } = onlyCase(desk);
+    await engine.end('c1');
+    expect(desk.get(id).messages.at(-1)).toMatchObject({ author: 'system', text: 'the customer ended the conversation' });
+
+    await say('quiero hablar con una persona', 'c2', 'cust-2');
+    const second = desk.queue().find((h) => h.conversationId === 'c2')!;
+    // Another process (the terminal's `escucha handoffs`) resolves the case without this engine knowing.
+    store.handoffs.transition(second.id, { from: ['waiting'], to: 'resolved', at: new Date().toISOString(), agentId: 'luis' });
+    expect((await say('¿puedo usar datos en Francia?', 'c2', 'cust-2')).decision).toBe('answer');
+    expect((await say('quiero hablar con una persona', 'c2', 'cust-2')).replies[0]!.text).not.toContain('Ya he avisado');
+    expect(desk.queue().filter((h) => h.conversationId === 'c2')).toHaveLength(1);
   });
 });
 
-void (0 as unknown as DialogueEngine);

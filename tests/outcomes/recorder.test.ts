@@ -53,6 +53,17 @@ describe('recording conversations', () => {
     expect(count(store, 'turns')).toBe(4);
   });
 
+  it('a good score after a question the bot could not answer leaves it unresolved', async () => {
+    const { store, recorder } = setup();
+    const c = conversation(store, recorder, 'c1', { at: AT });
+    await c.start();
+    await c.answer('¿cómo activo el roaming?', 'roaming-ue', 'como-activarlo', 0.9);
+    await c.fallback('¿y con bizum?', 0.1);
+    await c.survey('csat', { score: 5 });
+    await c.end();
+    expect(recorder.outcomeOf('c1')).toMatchObject({ outcome: 'unresolved', final: true });
+  });
+
   it('a positive survey after an answer is a resolution; a "no" to "¿Te sirvió?" is not', async () => {
     const { store, recorder } = setup();
     const notHelped = conversation(store, recorder, 'no', { at: AT });
