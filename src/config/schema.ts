@@ -103,7 +103,24 @@ export const configSchema = z.strictObject({
       .min(0, { error: 'a port number between 0 and 65535' }).max(65535, { error: 'a port number between 0 and 65535' })
       .default(3978),
     host: z.string().min(1).default('0.0.0.0'),
+    /** Largest request body accepted, in bytes (a chat message is a few hundred). */
+    bodyLimitBytes: positiveInt('a whole number of bytes greater than 0').default(65_536),
+    /** Messages per minute one client may send to the chat endpoints (REST, Direct Line, Bot Framework). */
+    rateLimitPerMinute: positiveInt('a whole number greater than 0').default(60),
+    /** Other sites allowed to call the chat API from a browser (an embedded web chat), e.g. "https://www.nubo.example". */
+    corsOrigins: z.array(z.url({ error: 'an origin such as "https://www.example.com"' })).default([]),
   }).prefault({}),
+  /**
+   * People who may use the agent console and the dashboard, each with a bearer token (at least 24 characters; keep
+   * them out of the file with ESCUCHA_AGENT_TOKEN, which adds an agent "agent").
+   */
+  agents: z.array(z.strictObject({
+    id: z.string().regex(/^[\w.@-]{1,64}$/, { error: 'letters, digits, ".", "@", "_" or "-" (at most 64)' }),
+    name: z.string().min(1).optional(),
+    token: z.string().min(24, { error: 'a token of at least 24 characters' }),
+    /** `lead` may also read the dashboard and reports. */
+    role: z.enum(['agent', 'lead']).default('agent'),
+  })).default([]),
   secrets: z.strictObject({
     microsoftAppId: z.string().optional(),
     microsoftAppPassword: z.string().optional(),
