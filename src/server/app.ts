@@ -10,6 +10,7 @@ import { helpRoutes } from './routes/help.js';
 import { reportRoutes } from './routes/reports.js';
 import { agentRoutes } from './routes/agent.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { botFrameworkRoutes } from './routes/botframework.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -59,5 +60,6 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
   await app.register(reportRoutes);
   await app.register(agentRoutes);
   await app.register(dashboardRoutes);
+  await app.register(botFrameworkRoutes);
   return app;
 }

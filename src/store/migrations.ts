@@ -181,6 +181,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'conversation_references',
+    up(db) {
+      // How to reach a Bot Framework conversation outside a request (an agent's reply, the bot resuming): the
+      // activity's conversation reference as JSON, and the origin its relative links are made absolute on.
+      db.exec(`
+        CREATE TABLE conversation_references (
+          conversation_id TEXT PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+          reference       TEXT NOT NULL,
+          link_base       TEXT,
+          updated_at      TEXT NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 /** The schema version this code writes: the last migration's. */
