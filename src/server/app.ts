@@ -11,6 +11,8 @@ import { reportRoutes } from './routes/reports.js';
 import { agentRoutes } from './routes/agent.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { botFrameworkRoutes } from './routes/botframework.js';
+import { directLineRoutes } from './routes/directline.js';
+import { webChatRoutes } from './routes/webchat.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -61,5 +63,7 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
   await app.register(agentRoutes);
   await app.register(dashboardRoutes);
   await app.register(botFrameworkRoutes);
+  await app.register(directLineRoutes);
+  await app.register(webChatRoutes);
   return app;
 }
