@@ -1,29 +1,19 @@
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleServer, TOKENS } from '../server/console-fixture.js';
+import { browserTestsRun, launchChromium, requireBrowserOrSkip } from './chromium.js';
 
 /**
  * The agent's side in a real browser (headless Chromium from the system's packages, driven by playwright-core): a
  * customer writes through the REST chat API, the case appears live in the console, the agent claims it and
  * replies, the customer reads the reply over the REST API, the agent hands back and the customer gets the survey,
- * and the dashboard shows the conversation's outcome.
+ * and the dashboard shows the conversation's outcome. (tests/browser/webchat.test.ts has the customer's side in
+ * the web chat.)
  */
+requireBrowserOrSkip('agent console browser tests');
 
-const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
-  .find((candidate): candidate is string => Boolean(candidate && existsSync(candidate)));
-const playwright = await import('playwright-core').catch(() => undefined);
-const runnable = Boolean(CHROMIUM && playwright);
-
-if (!runnable) {
-  if (process.env.CI === 'true') throw new Error('browser tests must run in CI: install chromium (apt-get install chromium) and playwright-core');
-  console.log('browser tests skipped: no Chromium or playwright-core on this machine (CI=true makes this an error)');
-}
-
-type Browser = import('playwright-core').Browser;
-type Page = import('playwright-core').Page;
-
-describe.runIf(runnable)('agent console and dashboard in a browser', () => {
+describe.runIf(browserTestsRun)('agent console and dashboard in a browser', () => {
   let browser: Browser;
   let server: Awaited<ReturnType<typeof consoleServer>>;
   let base: string;
@@ -32,7 +22,7 @@ describe.runIf(runnable)('agent console and dashboard in a browser', () => {
     server = await consoleServer();
     await server.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`;
-    browser = await playwright!.chromium.launch({ executablePath: CHROMIUM!, headless: true, args: ['--no-sandbox'] });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
@@ -76,8 +66,8 @@ describe.runIf(runnable)('agent console and dashboard in a browser', () => {
     // The system's notifications, recorded: headless Chromium has no notification centre to show them in.
     await context.addInitScript(() => {
       const shown: { title: string; body?: string }[] = [];
-      Object.assign(window, { __notifications: shown });
-      Object.defineProperty(window, 'Notification', {
+      Object.assign(globalThis, { __notifications: shown });
+      Object.defineProperty(globalThis, 'Notification', {
         value: class {
           static permission = 'granted';
           static requestPermission = async () => 'granted';
@@ -102,7 +92,7 @@ describe.runIf(runnable)('agent console and dashboard in a browser', () => {
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.getAttribute('class')).toContain('fresh');
     expect(await page.title()).toMatch(/New case/);
-    const notifications = await page.evaluate(() => (window as unknown as { __notifications: { title: string; body?: string }[] }).__notifications);
+    const notifications = await page.evaluate(() => (globalThis as unknown as { __notifications: { title: string; body?: string }[] }).__notifications);
     expect(notifications).toEqual([{ title: expect.stringMatching(/^New case · \d+ (urgent|high|normal|low) · asked$/), body: expect.stringContaining(hostile) }]);
     expect(await row.textContent()).toContain(hostile);
     expect(await row.textContent()).toMatch(/\d+%/);
@@ -113,7 +103,7 @@ describe.runIf(runnable)('agent console and dashboard in a browser', () => {
     await page.waitForSelector('#case:not([hidden])');
     expect(await page.locator('#transcript .message.customer .text').first().textContent()).toContain(hostile);
     expect(await page.locator('#case img, #queue img').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.isDisabled('#send')).toBe(true);
 
     await page.click('#claim');
