@@ -128,14 +128,19 @@ describe('Direct Line 3.0 subset at /v3/directline', () => {
     expect((await poll()).activities).toHaveLength(1); // only the welcome
   });
 
-  it('limits how fast one client posts (server.rateLimitPerMinute)', async () => {
+  it('limits how fast one client posts (server.rateLimitPerMinute) and polls (four times that, per conversation)', async () => {
     const { start } = await setup('  server: { rateLimitPerMinute: 2 },');
-    const { send } = await start(); // each route counts on its own
+    const { send, poll } = await start(); // each route counts on its own
     expect((await send('hola')).statusCode).toBe(200);
     expect((await send('hola')).statusCode).toBe(200);
     const limited = await send('hola');
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['retry-after']).toBeDefined();
+    // Polling has four times as many, per conversation. (One after another: @fastify/rate-limit's memory store
+    // refuses every request of a concurrent burst that goes over, not only the excess.)
+    const statuses: number[] = [];
+    for (let i = 0; i < 9; i++) statuses.push((await poll()).status);
+    expect(statuses).toEqual([...Array<number>(8).fill(200), 429]);
   });
 
   it('answers a Web Chat on a configured site across origins (CORS), and no other site', async () => {

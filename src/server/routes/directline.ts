@@ -75,7 +75,11 @@ export const directLineRoutes: FastifyPluginAsync = async (app) => {
     }
   });
 
-  app.get<{ Params: { id: string }; Querystring: { watermark?: string } }>('/v3/directline/conversations/:id/activities', async (request, reply) => {
+  // Web Chat polls every second. Counted per conversation token rather than per address, so that customers behind
+  // one address (an office, a mobile carrier's NAT) do not share a budget; opening conversations is what is limited
+  // per address.
+  const polling = { rateLimit: { max: server.rateLimitPerMinute * 4, timeWindow: MINUTE, keyGenerator: (request: FastifyRequest) => bearer(request) ?? request.ip } };
+  app.get<{ Params: { id: string }; Querystring: { watermark?: string } }>('/v3/directline/conversations/:id/activities', { config: polling }, async (request, reply) => {
     const grant = authorized(request, reply);
     if (!grant) return reply;
     return channel.conversations.since(grant.conversation, request.query.watermark);
