@@ -8,7 +8,7 @@ afterEach(() => {
   while (opened.length) opened.pop()!.close();
 });
 
-const TABLES = ['conversations', 'outcomes', 'turns', 'feedback', 'surveys', 'unanswered_questions', 'handoffs', 'handoff_messages'];
+const TABLES = ['conversations', 'outcomes', 'turns', 'feedback', 'surveys', 'unanswered_questions', 'handoffs', 'handoff_messages', 'conversation_references'];
 
 function rowsOf(store: Store, customerId: string): Record<string, number> {
   const conversationIds = "(SELECT id FROM conversations WHERE customer_id = @customerId)";
@@ -39,6 +39,9 @@ async function twoCustomers() {
   const message = store.db.prepare("INSERT INTO handoff_messages (handoff_id, author, text, at) VALUES ('h1', ?, ?, '2026-11-03T10:03:00.000Z')");
   message.run('customer', 'hola?');
   message.run('agent', 'Hola Ana, dime');
+  // How a Bot Framework channel reaches her for the agent's reply.
+  store.db.prepare(`INSERT INTO conversation_references (conversation_id, reference, updated_at)
+    VALUES ('ana-2', '{"channelId":"msteams","user":{"id":"ana"}}', '2026-11-03T10:02:00.000Z')`).run();
   const ben = conversation(store, recorder, 'ben-1', { at: '2026-11-02T11:00:00.000Z', customerId: 'ben' });
   await ben.start();
   await ben.answer('I forgot my password', 'change-password', 'from-the-app', 0.8, { locale: 'en' });
@@ -51,7 +54,9 @@ describe('forgetting a customer', () => {
     const store = await twoCustomers();
     const ana = rowsOf(store, 'ana');
     const ben = rowsOf(store, 'ben');
-    expect(ana).toEqual({ conversations: 2, outcomes: 2, turns: 4, feedback: 1, surveys: 1, unanswered_questions: 1, handoffs: 1, handoff_messages: 2 });
+    expect(ana).toEqual({
+      conversations: 2, outcomes: 2, turns: 4, feedback: 1, surveys: 1, unanswered_questions: 1, handoffs: 1, handoff_messages: 2, conversation_references: 1,
+    });
 
     const deleted = forgetCustomer(store.db, 'ana');
     expect(deleted).toEqual(ana);
