@@ -121,7 +121,8 @@ export function formatReportCsv(report: Report): string {
 
 function csvCell(value: string | number | null): string {
   if (value === null) return '';
-  const text = String(value);
+  // Customers' words that start like a formula ("=HYPERLINK(...)") would run in a spreadsheet: quoted as text.
+  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -17,10 +17,13 @@ export function agentsOf(config: Config): { agent: Agent; token: Buffer }[] {
   return agents;
 }
 
-/** The agent a bearer token (header, or `access_token` for EventSource, which cannot send headers) belongs to. */
-export function agentFor(request: FastifyRequest, agents: readonly { agent: Agent; token: Buffer }[]): Agent | undefined {
+/**
+ * The agent a bearer token belongs to: from the Authorization header, or with `queryToken` from `access_token` in
+ * the URL (only for EventSource, which cannot send headers: a URL may end up in a proxy's log).
+ */
+export function agentFor(request: FastifyRequest, agents: readonly { agent: Agent; token: Buffer }[], queryToken = false): Agent | undefined {
   const header = request.headers.authorization;
-  const query = (request.query as { access_token?: unknown } | undefined)?.access_token;
+  const query = queryToken ? (request.query as { access_token?: unknown } | undefined)?.access_token : undefined;
   const given = header?.startsWith('Bearer ') ? header.slice(7).trim() : typeof query === 'string' ? query : undefined;
   if (!given) return undefined;
   const token = Buffer.from(given);
@@ -32,13 +35,13 @@ export function agentFor(request: FastifyRequest, agents: readonly { agent: Agen
  * A preHandler for agent and lead routes: 401 without a valid token, 403 when the route needs a lead. With no agent
  * configured at all, every request is refused and says how to add one.
  */
-export function requireAgent(config: Config, role: 'agent' | 'lead' = 'agent') {
+export function requireAgent(config: Config, role: 'agent' | 'lead' = 'agent', { queryToken = false } = {}) {
   const agents = agentsOf(config);
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (!agents.length) {
       return reply.code(401).send({ error: 'no agents are configured: add `agents` to bot.config.ts or set ESCUCHA_AGENT_TOKEN' });
     }
-    const agent = agentFor(request, agents);
+    const agent = agentFor(request, agents, queryToken);
     if (!agent) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'a valid agent token is required (Authorization: Bearer <token>)' });
     if (role === 'lead' && agent.role !== 'lead') return reply.code(403).send({ error: 'this needs a lead: ask for the lead role in bot.config.ts' });
     request.agent = agent;

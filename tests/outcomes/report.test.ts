@@ -198,6 +198,10 @@ describe('the report of scripted conversations', () => {
     expect(figures.get('time_to_resolution..median_seconds')).toBe('90');
     expect(figures.get('articles.roaming-ue#como-activarlo.views')).toBe('2');
     expect(figures.get('gaps.1.example_1')).toBe('¿puedo pagar con bizum?');
+    // A customer's words that start like a spreadsheet formula are written as text.
+    const risky = { ...report, gaps: [{ ...report.gaps[0]!, examples: ['=HYPERLINK("http://x","y")', '+34 600', '@cmd'] }] };
+    const lines = formatReportCsv(risky).split('\n').filter((line) => line.startsWith('gaps,1,example_'));
+    expect(lines).toEqual(['gaps,1,example_1,"\'=HYPERLINK(""http://x"",""y"")"', "gaps,1,example_2,'+34 600", "gaps,1,example_3,'@cmd"]);
     expect(figures.get('gaps.2.article')).toBe('pin-sim');
     // Every number of the JSON is in the CSV.
     const json = JSON.parse(JSON.stringify(report)) as typeof report;

@@ -60,7 +60,7 @@ describe('agent console', () => {
     }
   });
 
-  it('answers 401 on every data route without a valid token, and takes the header or ?access_token=', async () => {
+  it('answers 401 on every data route without a valid token, and takes ?access_token= for the event stream only', async () => {
     const { app } = await server();
     for (const [method, url] of ROUTES) {
       for (const headers of [{}, { authorization: 'Bearer not-a-token-of-anyone-at-all' }, { authorization: TOKENS.ana }]) {
@@ -72,7 +72,8 @@ describe('agent console', () => {
     expect((await app.inject({ url: '/api/agent/events?access_token=wrong' })).statusCode).toBe(401);
     const me = await app.inject({ url: '/api/agent/me', headers: bearer('ana') });
     expect(me.json()).toEqual({ agent: { id: 'ana', name: 'Ana', role: 'agent' } });
-    expect((await app.inject({ url: `/api/agent/me?access_token=${TOKENS.lead}` })).json().agent.role).toBe('lead');
+    // A token in a URL can end up in a proxy's log: only EventSource, which cannot send headers, may use one.
+    expect((await app.inject({ url: `/api/agent/me?access_token=${TOKENS.lead}` })).statusCode).toBe(401);
   });
 
   it('lists the queue by priority with emotion, reasons, language and waiting time', async () => {

@@ -99,7 +99,7 @@ export const agentRoutes: FastifyPluginAsync = async (app) => {
 
   // EventSource cannot send headers, so the console gives its token as `?access_token=` here (request lines are
   // logged without the query string).
-  app.get('/api/agent/events', { onRequest: agentOnly }, async (_request, reply) => {
+  app.get('/api/agent/events', { onRequest: requireAgent(runtime.config, 'agent', { queryToken: true }) }, async (_request, reply) => {
     reply.hijack();
     streams.open(reply.raw);
   });

@@ -19,7 +19,8 @@ type Period = { Querystring: { from?: string; to?: string } };
 export const reportRoutes: FastifyPluginAsync = async (app) => {
   const { runtime } = app;
   const { config } = runtime;
-  const preHandler = requireAgent(config, 'lead');
+  // Checked first: a request without a token learns nothing, not even what is wrong with its query.
+  const leadOnly = requireAgent(config, 'lead');
 
   const report = (period: Period['Querystring']) => {
     runtime.bot.recorder.closeIdle(runtime.now());
@@ -38,13 +39,13 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
     return undefined;
   };
 
-  app.get<Period>('/api/reports', { schema: { querystring: periodQuery }, preHandler }, async (request, reply) => {
+  app.get<Period>('/api/reports', { schema: { querystring: periodQuery }, onRequest: leadOnly }, async (request, reply) => {
     const problem = checked(request.query);
     if (problem) return reply.code(400).send({ error: problem });
     return report(request.query);
   });
 
-  app.get<Period>('/api/reports.csv', { schema: { querystring: periodQuery }, preHandler }, async (request, reply) => {
+  app.get<Period>('/api/reports.csv', { schema: { querystring: periodQuery }, onRequest: leadOnly }, async (request, reply) => {
     const problem = checked(request.query);
     if (problem) return reply.code(400).send({ error: problem });
     const csv = formatReportCsv(report(request.query));
