@@ -107,6 +107,11 @@ export const configSchema = z.strictObject({
     bodyLimitBytes: positiveInt('a whole number of bytes greater than 0').default(65_536),
     /** Messages per minute one client may send to the chat endpoints (REST, Direct Line, Bot Framework). */
     rateLimitPerMinute: positiveInt('a whole number greater than 0').default(60),
+    /**
+     * Behind a reverse proxy (TLS, a load balancer): trust its X-Forwarded-For/-Proto headers, so that rate limits
+     * count each client and links come out as https. Only when the proxy is the only way in.
+     */
+    trustProxy: z.boolean({ error: 'true or false' }).default(false),
     /** Other sites allowed to call the chat API from a browser (an embedded web chat), e.g. "https://www.nubo.example". */
     corsOrigins: z.array(z.url({ error: 'an origin such as "https://www.example.com"' })).default([]),
   }).prefault({}),

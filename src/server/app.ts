@@ -38,6 +38,7 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
   const app = Fastify({
     logger: safeLogger(options.logger, createRedactor(runtime.config.privacy.redact)),
     bodyLimit: server.bodyLimitBytes,
+    trustProxy: server.trustProxy,
     // Error messages name what was wrong with a request; a stack trace never leaves the server.
     ajv: { customOptions: { allErrors: true } },
   });

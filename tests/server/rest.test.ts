@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serverFixture, type ServerFixture } from './fixture.js';
 
@@ -181,6 +182,18 @@ describe('REST chat API', () => {
     const unused = await s.open();
     expect((await s.app.inject({ method: 'POST', url: `/api/conversations/${unused.id}/end` })).statusCode).toBe(200);
     expect((await s.send(unused.id, { text: 'hola' })).statusCode).toBe(404);
+  });
+
+  it('behind a trusted proxy, counts each client by its forwarded address; otherwise ignores the header', async () => {
+    const send = (app: FastifyInstance, id: string, client: string) => app.inject({
+      method: 'POST', url: `/api/conversations/${id}/messages`, headers: { 'x-forwarded-for': client }, payload: { text: 'hola' },
+    });
+    for (const [trusted, expected] of [[true, 200], [false, 429]] as const) {
+      const s = await server({ config: `  server: { rateLimitPerMinute: 1, trustProxy: ${trusted} },` });
+      const { id } = await s.open();
+      expect((await send(s.app, id, '203.0.113.1')).statusCode).toBe(200);
+      expect((await send(s.app, id, '203.0.113.2')).statusCode, `trustProxy ${trusted}`).toBe(expected);
+    }
   });
 
   it('limits each client to the configured messages per minute, with 429', async () => {
