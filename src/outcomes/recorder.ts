@@ -195,8 +195,10 @@ export function createOutcomeRecorder(db: Database, options: OutcomeRecorderOpti
       save(row);
     },
     handoff(event) {
-      const row = current(event.conversationId);
       const at = utc(event.at);
+      const latest = current(event.conversationId);
+      // A new escalation after an agent closed the earlier one is a new case to count: the earlier outcome stays.
+      const row = latest.ended_at ? start(event.conversationId, at, latest.channel, latest.locale) : latest;
       row.handed_off_at = at;
       row.handed_back_at = null;
       row.agent_resolved = 0;

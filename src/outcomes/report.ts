@@ -197,7 +197,8 @@ function queries(db: Database) {
       handed_off: 0 | 1; with_team: 0 | 1;
     }>(`
       SELECT o.outcome, o.ended_at IS NOT NULL AS ended, o.started_at, o.resolved_at, o.peak_frustration,
-        o.handed_off_at IS NOT NULL OR EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = o.conversation_id AND h.created_at >= o.started_at) AS handed_off,
+        o.handed_off_at IS NOT NULL OR EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = o.conversation_id AND h.created_at >= o.started_at
+        AND (o.ended_at IS NULL OR h.created_at <= o.ended_at)) AS handed_off,
         o.outcome = 'escalated' AS with_team
       FROM outcomes o WHERE o.started_at >= @from AND o.started_at < @to`),
     latencies: db.prepare<[Range], { latency_ms: number }>(`SELECT latency_ms FROM turns WHERE outcome_id IN (${inPeriod})`),

@@ -34,7 +34,8 @@ export function dailySeries(db: Database, options: SeriesOptions = {}): DayFigur
   const range = { from: from ?? '', to: to ?? '\uffff' };
   const rows = db.prepare<[typeof range], { day: string; outcome: OutcomeName; ended: 0 | 1; handed_off: 0 | 1 }>(`
     SELECT substr(o.started_at, 1, 10) AS day, o.outcome, o.ended_at IS NOT NULL AS ended,
-      o.handed_off_at IS NOT NULL OR EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = o.conversation_id AND h.created_at >= o.started_at) AS handed_off
+      o.handed_off_at IS NOT NULL OR EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = o.conversation_id AND h.created_at >= o.started_at
+        AND (o.ended_at IS NULL OR h.created_at <= o.ended_at)) AS handed_off
     FROM outcomes o WHERE o.started_at >= @from AND o.started_at < @to`).all(range);
   const surveys = db.prepare<[typeof range], { day: string; kind: 'csat' | 'ces'; n: number; mean: number }>(`
     SELECT substr(o.started_at, 1, 10) AS day, s.kind, count(*) AS n, avg(s.score) AS mean

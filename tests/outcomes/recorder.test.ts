@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOutcomeRecorder, decideOutcome } from '../../src/outcomes/index.js';
+import { computeReport, createOutcomeRecorder, decideOutcome } from '../../src/outcomes/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { conversation, recordedStore } from './script.js';
 
@@ -51,6 +51,39 @@ describe('recording conversations', () => {
     expect(recorder.outcomeOf('c1')).toMatchObject({ outcome: 'resolved_by_bot', final: true });
     expect(count(store, 'outcomes')).toBe(1);
     expect(count(store, 'turns')).toBe(4);
+  });
+
+  it('counts a second escalation after an agent resolved the first as a new conversation to report', async () => {
+    const { store, recorder } = setup();
+    const c = conversation(store, recorder, 'c1', { at: AT });
+    await c.start();
+    await c.handoff('quiero hablar con una persona', 'asked');
+    await c.handedBack(true);
+    await c.answer('¿cómo activo el roaming?', 'roaming-ue', 'como-activarlo', 0.9);
+    await c.handoff('quiero darme de baja', 'escalate');
+    const report = computeReport(store.db);
+    expect(report.conversations).toBe(2);
+    expect(report.outcomes.resolved_by_agent.count).toBe(1);
+    expect(report.outcomes.open.count + report.outcomes.escalated.count).toBe(1);
+  });
+
+  it('counts a handoff only for the conversation it happened in, not an earlier one with the same id', async () => {
+    const { store, recorder } = setup();
+    const c = conversation(store, recorder, 'web-1', { at: AT });
+    await c.start();
+    await c.answer('¿cómo activo el roaming?', 'roaming-ue', 'como-activarlo', 0.9);
+    await c.returnAfter(60);
+    await c.handoff('quiero hablar con una persona', 'asked');
+    // The desk's case, as the server writes it, an hour after the first conversation ended.
+    const created = c.now.toISOString();
+    store.handoffs.create({
+      id: 'h1', conversationId: 'web-1', channel: 'test', locale: 'es', reason: 'asked', status: 'waiting', priority: 30,
+      emotion: { score: 0, level: 0, rising: false, reasons: [] }, summary: { asked: [], answered: [], why: '' }, transcript: [],
+      createdAt: created, updatedAt: created,
+    });
+    const report = computeReport(store.db);
+    expect(report.conversations).toBe(2);
+    expect(report.handedOff).toEqual({ count: 1, percent: 50 });
   });
 
   it('a good score after a question the bot could not answer leaves it unresolved', async () => {
