@@ -223,7 +223,21 @@ function sample(pairs: Pair[], max: number): Pair[] {
     .sort((a, b) => pairs.indexOf(a) - pairs.indexOf(b));
 }
 
-interface KnowledgeArticle { topic: string; title: string; questions: string[] }
+interface KnowledgeArticle { topic: string; title: string; questions: string[]; blocks: string[] }
+
+/** Paragraphs, list items and headings of a Markdown body as plain text (tables and code left out). */
+function markdownBlocks(body: string): string[] {
+  const out: string[] = [];
+  for (const paragraph of body.split(/\n\s*\n/)) {
+    if (/^\s*(\||```)/.test(paragraph)) continue;
+    for (const line of paragraph.split(/\n(?=\s*(?:[-*]|\d+\.)\s)/)) {
+      const text = line.replace(/^\s*(?:#+|[-*]|\d+\.|>)\s*/, '').replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+        .replace(/[*_`]+/g, '').replace(/\s+/g, ' ').trim();
+      if (text) out.push(text);
+    }
+  }
+  return out;
+}
 
 /** The sample help center: es and en articles sharing a `topic` translate each other. Always training data. */
 export function knowledgePairs(dir: string): Pair[] {
@@ -237,7 +251,8 @@ export function knowledgePairs(dir: string): Pair[] {
       const title = /^title:\s*(.+)$/m.exec(front)?.[1]?.trim().replace(/^["']|["']$/g, '');
       if (!topic || !title) continue;
       const questions = [...(/^questions:\n((?:\s+-\s.*\n?)+)/m.exec(front)?.[1] ?? '').matchAll(/^\s+-\s+(.+)$/gm)].map((m) => m[1]!.trim().replace(/^["']|["']$/g, ''));
-      byLocale[locale]!.set(topic, { topic, title, questions });
+      const body = text.slice(text.indexOf('\n---', 3) + 4);
+      byLocale[locale]!.set(topic, { topic, title, questions, blocks: markdownBlocks(body) });
     }
   }
   const out: Pair[] = [];
@@ -247,6 +262,12 @@ export function knowledgePairs(dir: string): Pair[] {
     out.push({ en: en.title, es: es.title, source: 'knowledge', kind: 'knowledge', split: 'train' });
     const n = Math.min(en.questions.length, es.questions.length);
     for (let i = 0; i < n; i++) out.push({ en: en.questions[i]!, es: es.questions[i]!, source: 'knowledge', kind: 'knowledge', split: 'train' });
+    // Bodies translate each other block by block when their structure matches.
+    if (en.blocks.length === es.blocks.length) {
+      const body: Pair[] = [];
+      blocksToPairs(en.blocks, es.blocks, 'knowledge', 'train', body);
+      for (const p of body) out.push({ ...p, kind: 'knowledge' });
+    }
   }
   return out;
 }

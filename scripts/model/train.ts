@@ -28,7 +28,7 @@ export interface TrainOptions {
 }
 
 export const DEFAULT_TRAIN: Omit<TrainOptions, 'log' | 'features'> = {
-  dimensions: 128, weightBits: 18, sifA: 1e-3, epochs: 4, learningRate: 0.02, contrastive: 0.2, batchSize: 64, temperature: 0.05, seed: 1,
+  dimensions: 160, weightBits: 18, sifA: 1e-3, epochs: 4, learningRate: 0.02, contrastive: 0.2, batchSize: 64, temperature: 0.05, seed: 1,
 };
 
 /** A small deterministic PRNG (mulberry32). */
