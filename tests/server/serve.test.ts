@@ -51,12 +51,13 @@ describe('escucha serve', () => {
     const opened = await (await fetch(`${base}/api/conversations`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ locale: 'es', customerId: EMAIL }),
     })).json() as { id: string };
-    const answer = await fetch(`${base}/api/conversations/${opened.id}/messages`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: `¿cómo activo el roaming? escribidme a ${EMAIL}` }),
+    const say = (text: string) => fetch(`${base}/api/conversations/${opened.id}/messages`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }),
     });
+    const answer = await say('¿cómo activo el roaming?');
     expect(answer.status).toBe(200);
     expect(await answer.json()).toMatchObject({ decision: 'answer', replies: [{ citation: { url: '/help/roaming-ue#como-activarlo' } }, {}] });
+    expect((await say(`vale, escribidme a ${EMAIL}`)).status).toBe(200);
     const page = await fetch(`${base}/help/search?q=${encodeURIComponent(`activar roaming ${EMAIL}`)}`);
     expect(await page.text()).toContain('href="/help/roaming-ue#como-activarlo"');
     const report = await fetch(`${base}/api/reports?access_token=${TOKEN}`, { headers: { authorization: `Bearer ${TOKEN}` } });
@@ -84,7 +85,7 @@ describe('escucha serve', () => {
     const store = openStore({ dataDir });
     try {
       const saved = await store.conversations.load(opened.id);
-      expect(saved?.turns.map((t) => t.role)).toEqual(['customer', 'bot']);
+      expect(saved?.turns.map((t) => t.role)).toEqual(['customer', 'bot', 'customer', 'bot']);
       expect(saved?.customerId).toBe(EMAIL);
     } finally {
       store.close();
