@@ -49,8 +49,13 @@ export const configSchema = z.strictObject({
       passagePrefix: z.string().optional(),
       batchSize: positiveInt('a whole number greater than 0').default(16),
     }).prefault({}),
-    /** Weight of the semantic score in the fused score; the lexical score gets the rest. */
+    /** Weight of the semantic score in the fused score; the lexical score gets the rest (used when `ranker` is off). */
     denseWeight: unit().default(0.45),
+    /**
+     * Learn a ranker from the knowledge base's own titles and alternate questions when it is indexed (a few
+     * seconds): it ranks topics and calibrates the confidence by cross-validation. `false` keeps the fixed blend.
+     */
+    ranker: z.boolean({ error: 'true or false' }).default(true),
   }).prefault({}),
   dialogue: z.strictObject({
     thresholds: z.strictObject({

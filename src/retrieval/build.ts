@@ -6,6 +6,7 @@ import { loadEmbedder, type EmbedderLoad, type EmbedderSettings } from './embedd
 import { Retriever } from './retriever.js';
 import { USE_LITE_ID } from './use-lite.js';
 import type { Calibration } from './calibration.js';
+import { trainRanker, type Ranker, type RankerStats } from './ranker.js';
 import { VectorIndex, type BuildStats, type VectorItem } from './vector-index.js';
 
 export interface RetrievalSettings {
@@ -13,6 +14,11 @@ export interface RetrievalSettings {
   chunkMaxChars: number;
   embedder: EmbedderSettings;
   denseWeight: number;
+  /**
+   * Train the knowledge base's ranker (default true): it ranks topics from the alternate questions and gives the
+   * confidence; `false` keeps the fixed blend of lexical and semantic scores and `calibration`.
+   */
+  ranker?: boolean;
   /** `false` leaves confidences raw, for fitting a calibration; default: the built-in one. */
   calibration?: Calibration | false;
 }
@@ -25,6 +31,8 @@ export interface RetrievalBuild {
   model: EmbedderLoad;
   /** Set when the vector index was (re)built rather than opened as saved. */
   built?: BuildStats & { reason: string };
+  /** What the ranker was trained on, and how long it took; absent when it is off. */
+  ranker?: RankerStats;
 }
 
 /** The retrieval settings of a configuration; `embedder` overrides the model (`lexical` turns semantic search off). */
@@ -37,6 +45,7 @@ export function retrievalSettings(config: Config, embedder?: string): RetrievalS
     chunkMaxChars: config.knowledge.chunkMaxChars,
     embedder: { ...config.retrieval.embedder, ...model },
     denseWeight: config.retrieval.denseWeight,
+    ranker: config.retrieval.ranker,
   };
 }
 
@@ -52,14 +61,26 @@ export function vectorItems(kb: KnowledgeBase, chunkMaxChars: number, locales?: 
 }
 
 /**
- * Everything search needs for a knowledge base: the lexical index (built in memory, fast), and when a model loads,
- * the saved vector index, refreshed when the knowledge or the model changed, re-embedding only what changed.
- * `preloaded` is a model loaded earlier, so that rebuilding on every knowledge edit does not load it again.
+ * Everything search needs for a knowledge base: the lexical index (built in memory, fast), the ranker trained on
+ * its alternate questions, and when a model loads, the saved vector index, refreshed when the knowledge or the
+ * model changed, re-embedding only what changed. `preloaded` is a model loaded earlier, so that rebuilding on
+ * every knowledge edit does not load it again; `previousRanker` (the one serving before an edit) lends its fusion,
+ * so that only the classifier retrains and the edit is served quickly (see recalibrateRanker).
  */
 export async function buildRetrieval(kb: KnowledgeBase, settings: RetrievalSettings,
-  onProgress?: (done: number, total: number) => void, preloaded?: EmbedderLoad): Promise<RetrievalBuild> {
+  onProgress?: (done: number, total: number) => void, preloaded?: EmbedderLoad, previousRanker?: Ranker): Promise<RetrievalBuild> {
   const loaded = preloaded ?? await loadEmbedder(settings.embedder);
-  if (!loaded.embedder) return { retriever: new Retriever(kb, undefined, settings.calibration), lexicalOnlyBecause: loaded.reason, model: loaded };
+  const ranked = async (retriever: Retriever) => {
+    if (settings.ranker === false) return undefined;
+    const ranker = await trainRanker(kb.published, { ...denseOf(retriever), ...(previousRanker && { fusion: previousRanker.fusion }) });
+    retriever.useRanker(ranker);
+    return ranker.stats;
+  };
+  if (!loaded.embedder) {
+    const retriever = new Retriever(kb, undefined, settings.calibration);
+    const ranker = await ranked(retriever);
+    return { retriever, lexicalOnlyBecause: loaded.reason, model: loaded, ...(ranker && { ranker }) };
+  }
   const { embedder } = loaded;
   const dir = path.join(settings.dataDir, 'index');
   const items = vectorItems(kb, settings.chunkMaxChars, embedder.locales);
@@ -75,11 +96,38 @@ export async function buildRetrieval(kb: KnowledgeBase, settings: RetrievalSetti
     index = result.index;
     built = { ...result.stats, reason };
   }
-  return {
-    retriever: new Retriever(kb, { embedder, index, weight: settings.denseWeight }, settings.calibration),
-    model: loaded, ...(built && { built }),
-  };
+  const retriever = new Retriever(kb, { embedder, index, weight: settings.denseWeight }, settings.calibration);
+  const ranker = await ranked(retriever);
+  return { retriever, model: loaded, ...(built && { built }), ...(ranker && { ranker }) };
 }
+
+/**
+ * Trains the retriever's ranker again with a fusion of its own, fitted by cross-validation, and swaps it in: after
+ * a quick retrain that kept the previous fusion. Pauses between pieces of work (a server keeps answering); resolves
+ * to undefined, swapping nothing, when `stale()` says the retriever was replaced meanwhile.
+ */
+export async function recalibrateRanker(retriever: Retriever, stale: () => boolean): Promise<RankerStats | undefined> {
+  const pause = async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (stale()) throw new Superseded();
+  };
+  try {
+    const ranker = await trainRanker(retriever.knowledge.published, { ...denseOf(retriever), pause });
+    if (stale()) return undefined;
+    retriever.useRanker(ranker);
+    return ranker.stats;
+  } catch (error) {
+    if (error instanceof Superseded) return undefined;
+    throw error;
+  }
+}
+
+class Superseded extends Error {}
+
+const denseOf = (retriever: Retriever) => {
+  const dense = retriever.rankerDense;
+  return dense ? { dense } : {};
+};
 
 function sameItems(index: VectorIndex, items: readonly VectorItem[]): boolean {
   const saved = index.meta.items;

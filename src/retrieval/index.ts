@@ -9,3 +9,7 @@ export { USE_LITE_ID } from './use-lite.js';
 export { VectorIndex, type VectorItem, type BuildStats } from './vector-index.js';
 export type { DenseSearch } from './retriever.js';
 export { DEFAULT_CALIBRATION, GENERIC_SEMANTIC, fitPlatt, calibrate, calibrationKey, type Calibration, type PlattScale } from './calibration.js';
+export { DEFAULT_FUSION, RANKER_DEFAULTS, Ranker, trainRanker, type RankerSettings, type RankerStats, type RankerDense } from './ranker.js';
+export { fitFusion, fuse, SIGNALS, type Fusion, type FusionSample } from './fusion.js';
+export { recalibrateRanker } from './build.js';
+export type { Candidate } from './candidates.js';

@@ -26,6 +26,7 @@ const B = 0.5;
 /** A corrected typo counts a bit less than the word as written. */
 const TYPO_WEIGHT = 0.75;
 const STOP_WORD_WEIGHT = 0.3;
+const CORRECTIONS_KEPT = 10_000;
 
 /** BM25 over weighted fields for one language, with typo tolerance on words the index has never seen. */
 class LocaleIndex {
@@ -35,6 +36,7 @@ class LocaleIndex {
   private readonly lengths: number[] = [];
   private readonly keys: string[] = [];
   private readonly groups: (string | undefined)[] = [];
+  private readonly corrections = new Map<string, string | undefined>();
   private avgLength = 1;
 
   constructor(private readonly analyzer: Analyzer, docs: readonly LexicalDoc[]) {
@@ -93,6 +95,15 @@ class LocaleIndex {
 
   private correct(word: string): string | undefined {
     if (word.length < 4 || /^\d+$/.test(word)) return undefined;
+    // The vocabulary scan costs most of a query with an unknown word, and the same unknown words come back.
+    if (this.corrections.has(word)) return this.corrections.get(word);
+    if (this.corrections.size >= CORRECTIONS_KEPT) this.corrections.clear();
+    const corrected = this.nearestKnown(word);
+    this.corrections.set(word, corrected);
+    return corrected;
+  }
+
+  private nearestKnown(word: string): string | undefined {
     const limit = word.length >= 8 ? 2 : 1;
     let best: string | undefined;
     let bestDistance = limit + 1;

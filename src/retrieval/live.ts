@@ -4,7 +4,7 @@ import {
   assembleKnowledge, listKnowledgeFiles, readKnowledgeFile, watchKnowledge,
   type Diagnostic, type FileResult, type KnowledgeBase, type KnowledgeOptions, type KnowledgeWatcher,
 } from '../knowledge/index.js';
-import { buildRetrieval, type RetrievalBuild, type RetrievalSettings } from './build.js';
+import { buildRetrieval, recalibrateRanker, type RetrievalBuild, type RetrievalSettings } from './build.js';
 import { loadEmbedder, type EmbedderLoad } from './embedder.js';
 import type { Retriever } from './retriever.js';
 import type { SearchFilters, SearchResult } from './types.js';
@@ -62,6 +62,8 @@ export class LiveRetrieval {
   /** The failure last reported, so that retries failing the same way are not reported again. */
   private lastFailure?: string;
   private retryTimer?: NodeJS.Timeout;
+  /** The ranker's cross-validation after a quick retrain, running in the background. */
+  private recalibration?: Promise<void>;
   private readonly firstRetryMs: number;
   private retryDelay: number;
 
@@ -105,7 +107,7 @@ export class LiveRetrieval {
     while (this.running) await this.running;
   }
 
-  /** Stops watching and retrying, and waits for start() and the reload under way, if any. */
+  /** Stops watching and retrying, and waits for start(), the reload under way and the recalibration, if any. */
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
@@ -114,6 +116,16 @@ export class LiveRetrieval {
     await this.started?.catch(() => undefined);
     this.watcher?.close();
     while (this.running) await this.running;
+    await this.recalibration;
+  }
+
+  /**
+   * Resolves when the ranker serving has its own calibration: after an edit, the new knowledge is served at once
+   * by a ranker retrained with the previous fusion, and the cross-validation that fits a new one follows in the
+   * background (the searches meanwhile use the quick one).
+   */
+  async recalibrated(): Promise<void> {
+    while (this.running || this.recalibration) await (this.running ?? this.recalibration);
   }
 
   private async begin(onProgress?: (done: number, total: number) => void): Promise<RetrievalBuild> {
@@ -186,6 +198,15 @@ export class LiveRetrieval {
     }, delay);
   }
 
+  /** Fits the new retriever's own fusion in the background; a newer reload makes it moot, and it stops. */
+  private recalibrate(retriever: Retriever): void {
+    const stale = () => this.closed || this.current !== retriever;
+    const run: Promise<void> = recalibrateRanker(retriever, stale)
+      .then(() => undefined, (error: unknown) => this.report(`ranker recalibration: ${errorLine(error)}`))
+      .finally(() => { if (this.recalibration === run) this.recalibration = undefined; });
+    this.recalibration = run;
+  }
+
   /** To `onError`: a listener that throws must not stop the reloads, nor end the server as an unhandled rejection. */
   private report(message: string): void {
     safely(() => this.options.onError?.(message));
@@ -216,11 +237,12 @@ export class LiveRetrieval {
       return undefined;
     }
     const knowledge = assembleKnowledge(this.dir, [...files.values()].map((f) => f.result));
-    const build = await buildRetrieval(knowledge, this.options.retrieval, onProgress, this.embedder);
+    const build = await buildRetrieval(knowledge, this.options.retrieval, onProgress, this.embedder, this.current?.ranker);
 
     const previous = this.current?.knowledge;
     this.files = files;
     this.current = build.retriever;
+    if (build.ranker && !build.ranker.heldOut) this.recalibrate(build.retriever);
     const touched = [...changed, ...removed].sort();
     return {
       build,

@@ -1,8 +1,12 @@
 import type { Article, KnowledgeBase, Section } from '../knowledge/index.js';
-import { LexicalIndex, type LexicalMatch } from './lexical.js';
+import { articleDoc } from './article-docs.js';
+import { candidateTopics, denseEvidence, denseScale, lexicalConfidence, LEXICAL_SCALE, type Candidate, type CandidateSources, type EvidenceScale, type QueryEvidence } from './candidates.js';
+import { LexicalIndex } from './lexical.js';
 import type { SearchFilters, SearchHit, SearchResult } from './types.js';
 import type { Embedder } from './types.js';
 import { calibrate, calibrationKey, DEFAULT_CALIBRATION, scaleFor, type Calibration } from './calibration.js';
+import { candidateScore, fuse } from './fusion.js';
+import { DENSE_NEIGHBOURS, type Ranker, type RankerDense } from './ranker.js';
 import type { VectorIndex } from './vector-index.js';
 
 /** Semantic search, when a model is available: the embedder for queries and the index of passages. */
@@ -18,23 +22,19 @@ export class Retriever {
   private readonly sectionIndex: LexicalIndex;
 
   /** `calibration: false` leaves confidences raw (for fitting a calibration). */
-  /** What the model scores unrelated texts: similarity above it is the evidence. */
-  private readonly unrelated: number;
+  /** How similarities read: above what the model scores unrelated texts, for articles the model reads. */
+  readonly evidenceScale: EvidenceScale;
 
+  /**
+   * `ranker` (trained on this knowledge base, see buildRetrieval) ranks topics and gives the confidence; without
+   * it, the fused lexical and semantic score goes through the fixed `calibration`.
+   */
   constructor(readonly knowledge: KnowledgeBase, private readonly dense?: DenseSearch,
-    private readonly calibration: Calibration | false = DEFAULT_CALIBRATION) {
-    this.unrelated = dense ? Math.min(0.95, Math.max(0, dense.index.unrelatedSimilarity())) : 0;
+    private readonly calibration: Calibration | false = DEFAULT_CALIBRATION, private rankerInUse?: Ranker) {
+    this.evidenceScale = dense ? denseScale(dense.index, dense.embedder.locales) : LEXICAL_SCALE;
     const published = knowledge.published;
     for (const article of published) this.articles.set(article.id, article);
-    this.articleIndex = new LexicalIndex(published.map((a) => ({
-      key: a.id,
-      locale: a.locale,
-      fields: [
-        { text: a.title, weight: 2 },
-        ...a.questions.map((q) => ({ text: q, weight: 1 })),
-        ...a.sections.map((s) => ({ text: `${s.anchor ? s.heading : ''}\n${s.text}`, weight: 1 })),
-      ],
-    })));
+    this.articleIndex = new LexicalIndex(published.map((a) => articleDoc(a)));
     this.sectionIndex = new LexicalIndex(published.flatMap((a) => a.sections.map((s) => ({
       key: sectionKey(a, s),
       locale: a.locale,
@@ -52,11 +52,29 @@ export class Retriever {
     return this.dense && { id: this.dense.embedder.id, ...(this.dense.embedder.locales && { locales: this.dense.embedder.locales }) };
   }
 
-  /** True when the model's scores go through a calibration fitted for another model (or none at all). */
+  /**
+   * True when the model's scores go through a calibration fitted for another model (or none at all); never with
+   * the ranker, which calibrates on the knowledge base itself.
+   */
   get semanticCalibrationIsGeneric(): boolean {
-    if (!this.dense) return false;
+    if (!this.dense || this.ranker) return false;
     const id = this.dense.embedder.id;
     return !Object.keys(this.calibration || {}).some((key) => key.startsWith(`${id}/`));
+  }
+
+  get ranker(): Ranker | undefined { return this.rankerInUse; }
+
+  /**
+   * Swaps in a ranker trained on this same knowledge (a recalibrated one), or takes it out (undefined: the fixed
+   * blend ranks); searches under way keep theirs.
+   */
+  useRanker(ranker: Ranker | undefined): void { this.rankerInUse = ranker; }
+
+  /** What a ranker for this retriever trains on besides the articles: the vector index, when a model runs. */
+  get rankerDense(): RankerDense | undefined {
+    if (!this.dense) return undefined;
+    const locales = this.dense.embedder.locales;
+    return { index: this.dense.index, scale: this.evidenceScale, ...(locales && { locales }) };
   }
 
   get mode(): string {
@@ -64,33 +82,9 @@ export class Retriever {
   }
 
   async search(query: string, filters: SearchFilters = {}, limit = 10): Promise<SearchResult> {
-    const matches = this.articleIndex.search(query, filters.locales);
-    const top = matches[0]?.score ?? 0;
-    const lexical = new Map(matches.map((m) => [m.key, m]));
-    const denseLocales = this.dense?.embedder.locales;
-    const semantic = !!this.dense && (!filters.locale || !denseLocales || denseLocales.includes(filters.locale));
-    const dense = semantic ? await this.denseScores(query) : new Map<string, number>();
-    const weight = semantic ? this.dense!.weight : 0;
-    let hits: SearchHit[] = [];
-    for (const id of new Set([...lexical.keys(), ...dense.keys()])) {
-      const article = this.articles.get(id);
-      if (!article || !passes(article, filters)) continue;
-      if (filters.locales && !filters.locales.includes(article.locale)) continue;
-      const match = lexical.get(id);
-      const lexicalScore = match ? lexicalConfidence(match, top) : 0;
-      const similarity = dense.get(id);
-      // Articles the model cannot read are judged by words alone; the others lose the semantic share they missed.
-      const readable = !denseLocales || denseLocales.includes(article.locale);
-      const fused = semantic && readable;
-      const evidence = Math.max(0, ((similarity ?? 0) - this.unrelated) / (1 - this.unrelated));
-      const raw = Math.min(1, Math.max(0, fused ? (1 - weight) * lexicalScore + weight * evidence : lexicalScore));
-      const key = calibrationKey(fused ? this.dense!.embedder.id : 'lexical', article.locale);
-      const scale = this.calibration ? scaleFor(this.calibration, key, fused) : undefined;
-      hits.push({
-        article, section: article.sections[0]!, confidence: calibrate(raw, scale),
-        signals: { raw, calibration: key, lexical: match?.score ?? 0, coverage: match?.coverage ?? 0, ...(similarity !== undefined && { dense: similarity }) },
-      });
-    }
+    const { evidence, semantic, eligible } = await this.gather(query, filters);
+    const ranker = this.ranker;
+    let hits = ranker ? this.rankedHits(ranker, query, evidence, eligible) : this.fusedHits(evidence, eligible);
     hits = preferLocale(hits, filters.locale);
     hits.sort((a, b) => compareHits(a, b));
     hits = hits.slice(0, limit);
@@ -98,16 +92,71 @@ export class Retriever {
     return { hits, mode: semantic ? this.mode : 'lexical' };
   }
 
-  /** Best cosine similarity per article over its passages, title and alternate questions. */
-  private async denseScores(query: string): Promise<Map<string, number>> {
-    const scores = new Map<string, number>();
-    if (!this.dense) return scores;
-    const [vector] = await this.dense.embedder.embed([query], 'query');
-    for (const { item, similarity } of this.dense.index.search(vector!, 50)) {
-      if (!this.articles.has(item.articleId)) continue;
-      scores.set(item.articleId, Math.max(scores.get(item.articleId) ?? -1, similarity));
+  /** The ranker's candidate topics for a query, with their signals before fusion (for fitting and explaining). */
+  async candidates(query: string, filters: SearchFilters = {}): Promise<Candidate[]> {
+    if (!this.ranker) return [];
+    const { evidence, eligible } = await this.gather(query, filters);
+    return candidateTopics(query, evidence, this.sourcesOf(this.ranker), eligible);
+  }
+
+  private async gather(query: string, filters: SearchFilters) {
+    const denseLocales = this.dense?.embedder.locales;
+    const semantic = !!this.dense && (!filters.locale || !denseLocales || denseLocales.includes(filters.locale));
+    const evidence: QueryEvidence = {
+      matches: this.articleIndex.search(query, filters.locales),
+      ...(semantic ? await this.semanticEvidence(query) : { similarities: new Map<string, number>() }),
+    };
+    const eligible = (article: Article) => passes(article, filters) && (!filters.locales || filters.locales.includes(article.locale));
+    return { evidence, semantic, eligible };
+  }
+
+  private sourcesOf(ranker: Ranker): CandidateSources {
+    return { classifier: ranker.classifier, articlesOfTopic: ranker.topicsOf, articleById: this.articles, scale: this.evidenceScale };
+  }
+
+  /** The ranker's way: candidate topics, their signals fused into one calibrated confidence per topic. */
+  private rankedHits(ranker: Ranker, query: string, evidence: QueryEvidence, eligible: (article: Article) => boolean): SearchHit[] {
+    const candidates = candidateTopics(query, evidence, this.sourcesOf(ranker), eligible);
+    const confidences = fuse(ranker.fusion, candidates.map((c) => c.signals));
+    return candidates.flatMap((candidate, i) => candidate.articles.map((a): SearchHit => ({
+      article: a.article, section: a.article.sections[0]!, confidence: confidences[i]!,
+      signals: {
+        raw: candidateScore(ranker.fusion, candidate.signals), calibration: `ranker/${a.article.locale}`,
+        lexical: a.lexicalScore, coverage: a.coverage, ...(a.similarity !== undefined && { dense: a.similarity }), ranker: candidate.probability,
+      },
+    })));
+  }
+
+  /** Without a ranker: lexical and semantic scores in a fixed blend, calibrated per language and model. */
+  private fusedHits(evidence: QueryEvidence, eligible: (article: Article) => boolean): SearchHit[] {
+    const lexical = new Map(evidence.matches.map((m) => [m.key, m]));
+    const top = evidence.matches[0]?.score ?? 0;
+    const weight = evidence.vector ? this.dense!.weight : 0;
+    const hits: SearchHit[] = [];
+    for (const id of new Set([...lexical.keys(), ...evidence.similarities.keys()])) {
+      const article = this.articles.get(id);
+      if (!article || !eligible(article)) continue;
+      const match = lexical.get(id);
+      const lexicalScore = lexicalConfidence(match, top);
+      const similarity = evidence.similarities.get(id);
+      // Articles the model cannot read are judged by words alone; the others lose the semantic share they missed.
+      const fused = !!evidence.vector && this.evidenceScale.readable(article);
+      const evidenceShare = denseEvidence(similarity, this.evidenceScale.unrelated);
+      const raw = Math.min(1, Math.max(0, fused ? (1 - weight) * lexicalScore + weight * evidenceShare : lexicalScore));
+      const key = calibrationKey(fused ? this.dense!.embedder.id : 'lexical', article.locale);
+      const scale = this.calibration ? scaleFor(this.calibration, key, fused) : undefined;
+      hits.push({
+        article, section: article.sections[0]!, confidence: calibrate(raw, scale),
+        signals: { raw, calibration: key, lexical: match?.score ?? 0, coverage: match?.coverage ?? 0, ...(similarity !== undefined && { dense: similarity }) },
+      });
     }
-    return scores;
+    return hits;
+  }
+
+  /** The query's vector, and the best cosine similarity per article over its passages, title and alternate questions. */
+  private async semanticEvidence(query: string): Promise<{ similarities: Map<string, number>; vector: Float32Array }> {
+    const [vector] = await this.dense!.embedder.embed([query], 'query');
+    return { vector: vector!, similarities: this.dense!.index.bestPerArticle(vector!, DENSE_NEIGHBOURS, (item) => !this.articles.has(item.articleId)) };
   }
 
   /** The section that answers: the best lexical match inside the article, else its introduction. */
@@ -129,10 +178,6 @@ export class Retriever {
   }
 }
 
-function lexicalConfidence(match: LexicalMatch, top: number): number {
-  const relative = top > 0 ? match.score / top : 0;
-  return match.coverage * Math.sqrt(relative);
-}
 
 function passes(article: Article, filters: SearchFilters): boolean {
   if (filters.product && article.product && article.product !== filters.product) return false;

@@ -17,11 +17,13 @@ export interface SearchHit {
   confidence: number;
   /** Signals that produced it, for explanations and evaluation. */
   signals: {
-    /** The fused score before calibration. */
+    /** The fused score before calibration (with the ranker: the topic's score against "none of these"). */
     raw: number;
-    /** Which calibration applies to it (`<model>/<locale>`). */
+    /** Which calibration applies to it (`<model>/<locale>`, or `ranker/<locale>`: the ranker's own, per knowledge base). */
     calibration: string;
     lexical: number; coverage: number; dense?: number;
+    /** The ranker's classifier: the probability it gives the article's topic. */
+    ranker?: number;
   };
 }
 

@@ -91,6 +91,21 @@ export class VectorIndex {
     return neighbors.map((label, i) => ({ item: this.meta.items[label]!, similarity: 1 - distances[i]! }));
   }
 
+  /**
+   * The best similarity per article among the `k` nearest items, leaving out the items `skip` names (questions
+   * held out by cross-validation); more neighbours are fetched so that `k` remain after skipping.
+   */
+  bestPerArticle(vector: Float32Array, k: number, skip?: (item: Meta['items'][number]) => boolean, extra = 0): Map<string, number> {
+    const scores = new Map<string, number>();
+    let kept = 0;
+    for (const { item, similarity } of this.search(vector, k + extra)) {
+      if (skip?.(item)) continue;
+      if (kept++ >= k) break;
+      scores.set(item.articleId, Math.max(scores.get(item.articleId) ?? -1, similarity));
+    }
+    return scores;
+  }
+
   /** Builds an index for `items`, reusing the vectors of `previous` for unchanged texts, and saves it. */
   static async build(dir: string, embedder: Embedder, items: readonly VectorItem[], previous?: VectorIndex,
     onProgress?: (done: number, total: number) => void): Promise<{ index: VectorIndex; stats: BuildStats }> {
