@@ -2,14 +2,15 @@
  * Turns the public intent data sets in ../shared/eval into knowledge folders and case files for `escucha eval`:
  * one article per intent whose alternate questions are the first K training utterances, and held-out queries
  * as cases (clinc150's out-of-scope queries expect no article), plus other held-out queries for tuning.
- * Output: data/eval/<set>/{knowledge/, cases.jsonl, dev.jsonl}.
+ * Output: data/eval/<set>/{knowledge/, cases.jsonl, dev.jsonl}; `tod-es-en` asks tod-es's Spanish questions of
+ * the same topics written in English.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 
 /** `cases` are held-out test queries; `devCases` are other held-out queries, for tuning (calibration) only. */
-export interface EvalSet { name: string; locale: string; knowledge: string; cases: string; devCases: string }
+export interface EvalSet { name: string; locale: string; articleLocale: string; knowledge: string; cases: string; devCases: string }
 interface Split { rows: Rows; oos: string[] }
 type Rows = Array<[text: string, intent: string]>;
 
@@ -30,7 +31,8 @@ function writeCases(file: string, name: string, locale: string, { rows, oos }: S
   writeFileSync(file, `${cases.map((c) => JSON.stringify(c)).join('\n')}\n`);
 }
 
-function writeSet(outRoot: string, name: string, locale: string, train: Rows, test: Split, dev: Split, k: number): EvalSet {
+/** `locale` is the questions' language; `articleLocale` the articles', when they are written in another one. */
+function writeSet(outRoot: string, name: string, locale: string, train: Rows, test: Split, dev: Split, k: number, articleLocale = locale): EvalSet {
   const dir = path.join(outRoot, name);
   rmSync(dir, { recursive: true, force: true });
   const knowledge = path.join(dir, 'knowledge');
@@ -42,17 +44,17 @@ function writeSet(outRoot: string, name: string, locale: string, train: Rows, te
     if (list.length < k && !seen) list.push(text);
     byIntent.set(intent, list);
   }
-  const body = locale === 'es' ? (t: string) => `Este artículo trata sobre: ${t.toLowerCase()}.` : (t: string) => `This article is about: ${t.toLowerCase()}.`;
+  const body = articleLocale === 'es' ? (t: string) => `Este artículo trata sobre: ${t.toLowerCase()}.` : (t: string) => `This article is about: ${t.toLowerCase()}.`;
   for (const [intent, questions] of byIntent) {
     const title = readableIntent(intent);
     writeFileSync(path.join(knowledge, `${idOf(intent)}.md`), [
-      '---', `id: ${idOf(intent)}`, `title: ${yamlString(title)}`, `locale: ${locale}`, 'questions:',
+      '---', `id: ${idOf(intent)}`, `title: ${yamlString(title)}`, `locale: ${articleLocale}`, 'questions:',
       ...questions.map((q) => `  - ${yamlString(q)}`), '---', '', body(title), '',
     ].join('\n'));
   }
   writeCases(path.join(dir, 'cases.jsonl'), name, locale, test);
   writeCases(path.join(dir, 'dev.jsonl'), `${name}-dev`, locale, dev);
-  return { name, locale, knowledge, cases: path.join(dir, 'cases.jsonl'), devCases: path.join(dir, 'dev.jsonl') };
+  return { name, locale, articleLocale, knowledge, cases: path.join(dir, 'cases.jsonl'), devCases: path.join(dir, 'dev.jsonl') };
 }
 
 /** Up to `take` rows per intent after its first `skip` (which became the article's questions). */
@@ -87,5 +89,11 @@ export function buildEvalSets(shared: string, outRoot: string, k = 10): EvalSet[
     writeSet(outRoot, 'tod-es', 'es', tsv(path.join(shared, 'tod-es/train-es.intent_text.tsv')),
       { rows: tsv(path.join(shared, 'tod-es/test-es.intent_text.tsv')), oos: [] },
       { rows: tsv(path.join(shared, 'tod-es/eval-es.intent_text.tsv')), oos: [] }, k),
+    // The same Spanish questions against the same topics written up in English only (no Spanish twin to pool
+    // from): what a bilingual model must bridge. The set has no English training split; its English evaluation
+    // split gives the articles' questions.
+    writeSet(outRoot, 'tod-es-en', 'es', tsv(path.join(shared, 'tod-es/eval-en.intent_text.tsv')),
+      { rows: tsv(path.join(shared, 'tod-es/test-es.intent_text.tsv')), oos: [] },
+      { rows: tsv(path.join(shared, 'tod-es/eval-es.intent_text.tsv')), oos: [] }, k, 'en'),
   ];
 }
