@@ -23,20 +23,24 @@ import { errorLine } from '../util/errors.js';
 import { latencySummary, round } from '../util/stats.js';
 import { slugify } from '../util/text.js';
 
-export const BENCH_HELP = `Usage: escucha bench [--sizes 1000,10000] [--queries 500] [--embedder use-lite|MODEL|lexical] [--shared DIR] [--json]
+export const BENCH_HELP = `Usage: escucha bench [--sizes 1000,10000] [--queries 500] [--questions 1] [--embedder use-lite|MODEL|lexical] [--shared DIR] [--json]
 
 Writes knowledge folders of about the given numbers of chunks (articles of eight one-sentence sections, from the
 banking77 and clinc150 training utterances in DIR, default ../shared/eval; without them, from the bundled help
 center's sentences) to a temporary folder, and for each size measures lexical search and search with the sentence
 model (default ${USE_LITE_ID}; --embedder lexical measures lexical search only), each in a fresh process:
   build       seconds to load the Markdown and build the index (with the model: loading it and embedding every
-              chunk, title and alternate question), chunks per second, items embedded per second
+              chunk, title and alternate question; with retrieval.ranker: training the ranker, whose own seconds
+              are in "ranker s"), chunks per second, items embedded per second
   rebuild     the same again in the same process over the unchanged folder: the saved vectors are read back and
               nothing is embedded. ${USE_LITE_ID} stays loaded from the build (one per process), so its figure
               leaves out the model load that a restart pays; a MODEL is loaded again from its files
-  latency     p50, p95 and p99 of Retriever.search over the held-out English queries, after a warm-up
+  latency     p50, p95 and p99 of Retriever.search over the held-out English queries, after a warm-up; "ranking
+              p95 +" is what the ranker adds to the p95 (the same queries again with the ranker taken out)
   memory      RSS (it includes the model) and V8 heap used after the build
 The model's cost per chunk grows with the chunk's length (chars/chunk): scale embedded/s for longer sections.
+--questions sets the alternate questions per article (default 1): --sizes 16000 --questions 10 is a help
+center of 2,000 articles with ten each, what the ranker trains on.
 Progress goes to standard error; the table to standard output. With --json the last line is one JSON object.
 `;
 
@@ -67,7 +71,11 @@ export interface BenchRun {
   vectorItems: number | null;
   build: { seconds: number; chunksPerSecond: number; embedded: number | null; embeddedPerSecond: number | null };
   rebuild: { seconds: number; embedded: number | null };
+  /** Training the ranker (included in the build): null when retrieval.ranker is off. */
+  ranker: { seconds: number; topics: number; texts: number } | null;
   latencyMs: Latency;
+  /** The same queries with the ranker taken out: what it adds is the difference. Null when it is off. */
+  latencyWithoutRankerMs: Latency | null;
   memoryMB: { rss: number; heapUsed: number };
 }
 
@@ -102,8 +110,12 @@ function parseSizes(text: string): number[] {
 
 /** `--queries`: one whole number greater than 0. */
 function parseQueryCount(text: string): number {
+  return parseCount('--queries', text, 500);
+}
+
+function parseCount(option: string, text: string, example: number): number {
   const n = wholeNumber(text);
-  if (!positive(n)) throw new UsageError(`--queries takes one whole number greater than 0, such as 500 (got "${text}")`);
+  if (!positive(n)) throw new UsageError(`${option} takes one whole number greater than 0, such as ${example} (got "${text}")`);
   return n;
 }
 
@@ -168,7 +180,7 @@ function pickQueries(source: TextSource, count: number): string[] {
  * Writes Markdown articles adding up to about `chunks` sections: each article takes one topic's sentences in turn
  * (title, alternate questions, headings and paragraphs), so related words cluster as in a real help center.
  */
-function writeCorpus(source: TextSource, chunks: number, dir: string): void {
+function writeCorpus(source: TextSource, chunks: number, dir: string, questionsPerArticle = QUESTIONS_PER_ARTICLE): void {
   mkdirSync(dir, { recursive: true });
   const cursors = source.topics.map(() => 0);
   const take = (t: number) => { const topic = source.topics[t]!; return topic.sentences[cursors[t]!++ % topic.sentences.length]!; };
@@ -179,7 +191,7 @@ function writeCorpus(source: TextSource, chunks: number, dir: string): void {
     const round = Math.floor(a / source.topics.length) + 1;
     const name = source.topics[t]!.name;
     const id = `${String(a).padStart(5, '0')}-${slug(name)}`;
-    const questions = Array.from({ length: QUESTIONS_PER_ARTICLE }, () => take(t));
+    const questions = Array.from({ length: questionsPerArticle }, () => take(t));
     const sections = Array.from({ length: SECTIONS_PER_ARTICLE - 1 }, () => `## ${take(t)}\n\n${paragraph(t)}\n`);
     writeFileSync(path.join(dir, `${id}.md`), [
       '---', `id: ${id}`, `title: ${yamlString(round > 1 ? `${name} (${round})` : name)}`, 'locale: en', 'questions:',
@@ -197,6 +209,33 @@ async function timeQueries(retriever: Retriever, queries: string[]): Promise<Lat
     latencies.push(performance.now() - started);
   }
   return latencySummary(latencies);
+}
+
+/**
+ * Latency with the retriever's ranker and without it, on the same queries: each query runs both ways one after the
+ * other (in alternating order), so that warm-up, caches and the machine's load weigh on both alike.
+ */
+async function timeWithAndWithoutRanker(retriever: Retriever, queries: string[]): Promise<{ with: Latency; without: Latency | null }> {
+  const ranker = retriever.ranker;
+  if (!ranker) return { with: await timeQueries(retriever, queries), without: null };
+  const timed = async (query: string, useRanker: boolean) => {
+    retriever.useRanker(useRanker ? ranker : undefined);
+    const started = performance.now();
+    await retriever.search(query, { locale: 'en' }, 10);
+    return performance.now() - started;
+  };
+  for (const q of queries.slice(0, WARM_UP_QUERIES)) { await timed(q, false); await timed(q, true); }
+  const withRanker: number[] = [];
+  const without: number[] = [];
+  for (const [i, q] of queries.entries()) {
+    const first = i % 2 === 0;
+    const a = await timed(q, first);
+    const b = await timed(q, !first);
+    withRanker.push(first ? a : b);
+    without.push(first ? b : a);
+  }
+  retriever.useRanker(ranker);
+  return { with: latencySummary(withRanker), without: latencySummary(without) };
 }
 
 /** What one run measures; handed to a child process as JSON. */
@@ -235,7 +274,8 @@ async function benchRun(ctx: RunContext): Promise<BenchRun | { skipped: string }
   ctx.io.stderr(`${ctx.label}: rebuilding over the unchanged folder\n`);
   const second = await timedBuild(ctx);
   ctx.io.stderr(`${ctx.label}: ${ctx.queries.length} queries\n`);
-  const latencyMs = await timeQueries(first.build.retriever, ctx.queries);
+  const latency = await timeWithAndWithoutRanker(first.build.retriever, ctx.queries);
+  const trained = first.build.ranker;
   const { chunks, meanChars } = chunkFigures(first.kb, ctx.config.knowledge.chunkMaxChars);
   const stats = first.build.built;
   return {
@@ -251,7 +291,9 @@ async function benchRun(ctx: RunContext): Promise<BenchRun | { skipped: string }
       embeddedPerSecond: semantic && stats?.seconds ? Math.round(stats.embedded / stats.seconds) : null,
     },
     rebuild: { seconds: round(second.seconds, 2), embedded: semantic ? second.build.built?.embedded ?? 0 : null },
-    latencyMs,
+    ranker: trained ? { seconds: round(trained.seconds, 2), topics: trained.topics, texts: trained.texts } : null,
+    latencyMs: latency.with,
+    latencyWithoutRankerMs: latency.without,
     memoryMB: { rss: megabytes(memory.rss), heapUsed: megabytes(memory.heapUsed) },
   };
 }
@@ -293,21 +335,23 @@ async function runOne(specJson: string, io: CliIO): Promise<number> {
   return 0;
 }
 
-const TABLE_HEAD = '| chunks | chars/chunk | articles | mode | build s | chunks/s | embedded | embedded/s | rebuild s | rebuild embedded | p50 ms | p95 ms | p99 ms | RSS MB | heap MB |\n'
-  + '| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n';
+const TABLE_HEAD = '| chunks | chars/chunk | articles | mode | build s | ranker s | chunks/s | embedded | embedded/s | rebuild s | rebuild embedded | p50 ms | p95 ms | p99 ms | ranking p95 + ms | RSS MB | heap MB |\n'
+  + '| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n';
 
 const cell = (n: number | null) => (n === null ? '–' : String(n));
 
 function tableRow(r: BenchRun): string {
-  return `| ${[r.chunks, r.meanChunkChars, r.articles, r.mode, r.build.seconds, r.build.chunksPerSecond, cell(r.build.embedded), cell(r.build.embeddedPerSecond),
-    r.rebuild.seconds, cell(r.rebuild.embedded), r.latencyMs.p50, r.latencyMs.p95, r.latencyMs.p99, r.memoryMB.rss, r.memoryMB.heapUsed].join(' | ')} |\n`;
+  const added = r.latencyWithoutRankerMs ? round(r.latencyMs.p95 - r.latencyWithoutRankerMs.p95, 3) : null;
+  return `| ${[r.chunks, r.meanChunkChars, r.articles, r.mode, r.build.seconds, cell(r.ranker?.seconds ?? null), r.build.chunksPerSecond, cell(r.build.embedded),
+    cell(r.build.embeddedPerSecond), r.rebuild.seconds, cell(r.rebuild.embedded), r.latencyMs.p50, r.latencyMs.p95, r.latencyMs.p99, cell(added),
+    r.memoryMB.rss, r.memoryMB.heapUsed].join(' | ')} |\n`;
 }
 
 export async function benchCommand(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args, strict: true, allowPositionals: false,
     options: {
-      sizes: { type: 'string' }, queries: { type: 'string' }, embedder: { type: 'string' }, shared: { type: 'string' },
+      sizes: { type: 'string' }, queries: { type: 'string' }, questions: { type: 'string' }, embedder: { type: 'string' }, shared: { type: 'string' },
       json: { type: 'boolean' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' }, run: { type: 'string' },
     },
   });
@@ -315,6 +359,7 @@ export async function benchCommand(args: string[], io: CliIO): Promise<number> {
   if (values.run) return runOne(values.run, io);
   const sizes = values.sizes !== undefined ? parseSizes(values.sizes) : DEFAULT_SIZES;
   const queryCount = values.queries !== undefined ? parseQueryCount(values.queries) : DEFAULT_QUERIES;
+  const questions = values.questions !== undefined ? parseCount('--questions', values.questions, 10) : QUESTIONS_PER_ARTICLE;
   const config = await loadConfig({ root: io.cwd, env: io.env, ...(values.config && { file: values.config }) });
   const shared = path.resolve(io.cwd, values.shared ?? '../shared/eval');
   let source = loadSharedSource(shared);
@@ -329,7 +374,7 @@ export async function benchCommand(args: string[], io: CliIO): Promise<number> {
   try {
     const queriesFile = path.join(root, 'queries.json');
     writeFileSync(queriesFile, JSON.stringify(queries));
-    for (const size of sizes) writeCorpus(source, size, path.join(root, `kb-${size}`));
+    for (const size of sizes) writeCorpus(source, size, path.join(root, `kb-${size}`), questions);
     io.stdout(`Search speed on ${source.origin}; ${queries.length} English queries; Node ${process.version}, `
       + `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, load average ${loadavg()[0]!.toFixed(1)} at start\n\n${TABLE_HEAD}`);
     for (const embedder of new Set(['lexical', values.embedder ?? USE_LITE_ID])) {

@@ -13,9 +13,9 @@ describe('escucha bench', () => {
     expect(io.err().split('\n')[0]).toBe(`escucha bench: no banking77 or clinc150 data in ${root}/missing; writing the knowledge bases from the bundled help center's sentences instead`);
     const lines = io.out().trimEnd().split('\n');
     expect(lines[0]).toMatch(/^Search speed on sentences of the bundled help center .*; 20 English queries; Node v/);
-    expect(lines[2]).toMatch(/^\| chunks \| chars\/chunk \| articles \| mode \| build s \| chunks\/s \| embedded \|/);
+    expect(lines[2]).toMatch(/^\| chunks \| chars\/chunk \| articles \| mode \| build s \| ranker s \| chunks\/s \| embedded \|/);
     // Articles of eight sections: 50 chunks round up to 7 articles.
-    expect(lines[4]).toMatch(/^\| 56 \| \d+ \| 7 \| lexical \| [\d.]+ \| \d+ \| – \| – \| [\d.]+ \| – \| [\d.]+ \| [\d.]+ \| [\d.]+ \| \d+ \| \d+ \|$/);
+    expect(lines[4]).toMatch(/^\| 56 \| \d+ \| 7 \| lexical \| [\d.]+ \| [\d.]+ \| \d+ \| – \| – \| [\d.]+ \| – \| [\d.]+ \| [\d.]+ \| [\d.]+ \| -?[\d.]+ \| \d+ \| \d+ \|$/);
     expect(lines).toHaveLength(6);
     const figures = JSON.parse(lines.at(-1)!) as { queries: number; runs: unknown[] };
     expect(figures.queries).toBe(20);
@@ -23,7 +23,9 @@ describe('escucha bench', () => {
       chunks: 56, meanChunkChars: numeric, articles: 7, mode: 'lexical', vectorItems: null,
       build: { seconds: numeric, chunksPerSecond: numeric, embedded: null, embeddedPerSecond: null },
       rebuild: { seconds: numeric, embedded: null },
+      ranker: { seconds: numeric, topics: 7, texts: 14 },
       latencyMs: { p50: numeric, p95: numeric, p99: numeric },
+      latencyWithoutRankerMs: { p50: numeric, p95: numeric, p99: numeric },
       memoryMB: { rss: numeric, heapUsed: numeric },
     }]);
   });
@@ -40,6 +42,14 @@ describe('escucha bench', () => {
     expect(lines[0]).toContain(`Search speed on banking77 from ${root}/eval; 5 English queries`);
     expect(lines[4]).toMatch(/^\| 16 \| \d+ \| 2 \| lexical \|/);
     expect(lines).toHaveLength(5);
+  });
+
+  it('writes as many alternate questions per article as asked, for the ranker to train on', async () => {
+    const io = captureIO(tempTree({}));
+    expect(await main(['bench', '--sizes', '16', '--queries', '5', '--questions', '3', '--embedder', 'lexical', '--shared', 'missing', '--json'], io)).toBe(0);
+    const figures = JSON.parse(io.out().trimEnd().split('\n').at(-1)!) as { runs: Array<{ ranker: { topics: number; texts: number } }> };
+    // Two articles, each a title and three questions.
+    expect(figures.runs[0]!.ranker).toMatchObject({ topics: 2, texts: 8 });
   });
 
   it('turns a malformed size into one line', async () => {
