@@ -219,8 +219,8 @@ function dedupe(pairs: Pair[]): Pair[] {
 /** A deterministic sample: the `max` pairs with the smallest hash. */
 function sample(pairs: Pair[], max: number): Pair[] {
   if (pairs.length <= max) return pairs;
-  return pairs.map((p) => ({ p, h: hashString(0x61, p.en + '\t' + p.es) })).sort((a, b) => a.h - b.h).slice(0, max).map((x) => x.p)
-    .sort((a, b) => pairs.indexOf(a) - pairs.indexOf(b));
+  return pairs.map((p, i) => ({ p, i, h: hashString(0x61, p.en + '\t' + p.es) })).sort((a, b) => a.h - b.h).slice(0, max)
+    .sort((a, b) => a.i - b.i).map((x) => x.p);
 }
 
 interface KnowledgeArticle { topic: string; title: string; questions: string[]; blocks: string[] }

@@ -2,7 +2,7 @@
  * Step 2: the teacher's vectors (USE-lite, 512 dimensions) for every English sentence, computed in worker threads
  * and cached on disk (appended as they come, so an interrupted run resumes where it stopped).
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
 export const TEACHER_DIM = 512;
@@ -26,9 +26,10 @@ export async function teacherVectors(
   const cached = loadCache(textsFile, vectorsFile);
   const index = new Map<string, number>();
   cached.texts.forEach((t, i) => index.set(t, i));
-  // A cache cut short mid-write: rewrite the text list to match the vectors.
-  if (cached.texts.length * TEACHER_DIM * 4 !== (existsSync(vectorsFile) ? readFileSync(vectorsFile).byteLength : 0) || cached.texts.length !== (existsSync(textsFile) ? readFileSync(textsFile, 'utf8').split('\n').filter(Boolean).length : 0)) {
-    const { writeFileSync } = await import('node:fs');
+  // A cache cut short mid-write (texts appended, vectors not): rewrite both to the rows that are complete.
+  const fileRows = existsSync(textsFile) ? readFileSync(textsFile, 'utf8').split('\n').filter(Boolean).length : 0;
+  const vectorBytes = existsSync(vectorsFile) ? statSync(vectorsFile).size : 0;
+  if (fileRows !== cached.texts.length || vectorBytes !== cached.texts.length * TEACHER_DIM * 4) {
     writeFileSync(textsFile, cached.texts.map((t) => JSON.stringify(t) + '\n').join(''));
     writeFileSync(vectorsFile, Buffer.from(cached.vectors.buffer, cached.vectors.byteOffset, cached.vectors.byteLength));
   }
