@@ -1,6 +1,9 @@
 import type { Article, KnowledgeBase, Section } from '../knowledge/index.js';
 import { articleDoc } from './article-docs.js';
-import { candidateTopics, denseEvidence, denseScale, lexicalConfidence, LEXICAL_SCALE, type Candidate, type CandidateSources, type EvidenceScale, type QueryEvidence } from './candidates.js';
+import {
+  candidateTopics, denseEvidence, denseScale, lexicalConfidence, LEXICAL_SCALE,
+  type Candidate, type CandidateSources, type EvidenceScale, type QueryEvidence,
+} from './candidates.js';
 import { LexicalIndex } from './lexical.js';
 import type { SearchFilters, SearchHit, SearchResult } from './types.js';
 import type { Embedder } from './types.js';
@@ -21,13 +24,13 @@ export class Retriever {
   private readonly articleIndex: LexicalIndex;
   private readonly sectionIndex: LexicalIndex;
 
-  /** `calibration: false` leaves confidences raw (for fitting a calibration). */
   /** How similarities read: above what the model scores unrelated texts, for articles the model reads. */
   readonly evidenceScale: EvidenceScale;
 
   /**
    * `ranker` (trained on this knowledge base, see buildRetrieval) ranks topics and gives the confidence; without
-   * it, the fused lexical and semantic score goes through the fixed `calibration`.
+   * it, the fused lexical and semantic score goes through the fixed `calibration` (`false` leaves confidences
+   * raw, for fitting a calibration).
    */
   constructor(readonly knowledge: KnowledgeBase, private readonly dense?: DenseSearch,
     private readonly calibration: Calibration | false = DEFAULT_CALIBRATION, private rankerInUse?: Ranker) {
