@@ -6,7 +6,7 @@ import {
   buildRetrieval, LiveRetrieval, loadEmbedder, retrievalSettings,
   type EmbedderLoad, type LiveReload, type RetrievalBuild, type RetrievalSettings,
 } from '../retrieval/index.js';
-import { plural, type CliIO } from './io.js';
+import { plural, whenStopped, type CliIO } from './io.js';
 
 export const INDEX_HELP = `Usage: escucha index [--knowledge DIR] [--data DIR] [--embedder lexical|use-lite|MODEL] [--watch]
 
@@ -121,20 +121,4 @@ export function describeReload(reload: LiveReload, dir: string, shown: (file: st
     `reloaded ${listed}: ${plural(reload.articles, 'published article')} in ${reload.seconds.toFixed(2)} s`,
     ...reload.diagnostics.filter((d) => d.severity === 'error').map((d) => `${shown(d.file)}:${d.line}: error: ${d.message}`),
   ];
-}
-
-/** Resolves when `signal` aborts or, without one, on the first SIGINT or SIGTERM (a second one then kills). */
-function whenStopped(signal?: AbortSignal): Promise<void> {
-  if (signal) {
-    return signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-  }
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }

@@ -24,3 +24,19 @@ export class UsageError extends Error {}
 
 /** "1 file", "2 files": English, for operators' command-line output only. */
 export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Resolves when `signal` aborts or, without one, on the first SIGINT or SIGTERM (a second one then kills). */
+export function whenStopped(signal?: AbortSignal): Promise<void> {
+  if (signal) {
+    return signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  }
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

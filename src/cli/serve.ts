@@ -4,7 +4,7 @@ import { loadConfig } from '../config/index.js';
 import { buildServer } from '../server/app.js';
 import { Runtime, type RuntimeLog } from '../server/runtime.js';
 import { errorLine } from '../util/errors.js';
-import { UsageError, type CliIO } from './io.js';
+import { UsageError, whenStopped, type CliIO } from './io.js';
 
 export const SERVE_HELP = `Usage: escucha serve [--port N] [--host H] [--data DIR] [--knowledge DIR] [--config FILE]
 
@@ -85,20 +85,4 @@ async function shutDown(app: FastifyInstance, runtime: Runtime): Promise<void> {
     clearTimeout(deadline);
     await runtime.close();
   }
-}
-
-/** Resolves when `signal` aborts or, without one, on the first SIGINT or SIGTERM (a second one then kills). */
-function whenStopped(signal?: AbortSignal): Promise<void> {
-  if (signal) {
-    return signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-  }
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
