@@ -9,6 +9,7 @@ import { foldWords, sentenceFeatures, sifWeight, wordSlot, type FeatureSettings 
 import { StaticModel, type StaticModelWeights } from '../../src/retrieval/static-model.js';
 import { TEACHER_DIM, type TeacherCache } from './teacher.js';
 import type { Pair } from './collect.js';
+import { seededRandom } from '../../src/util/random.js';
 
 export interface TrainExample { text: string; target: string; weight: number }
 
@@ -30,18 +31,6 @@ export interface TrainOptions {
 export const DEFAULT_TRAIN: Omit<TrainOptions, 'log' | 'features'> = {
   dimensions: 160, weightBits: 18, sifA: 1e-3, epochs: 4, learningRate: 0.02, contrastive: 0.2, batchSize: 64, temperature: 0.05, seed: 1,
 };
-
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** SIF weights, quantized to u8 (0 = unseen), from word frequencies over all training text. */
 export function sifTable(texts: readonly string[], weightBits: number, a: number): Uint8Array {
@@ -82,7 +71,7 @@ export function principalComponents(vectors: Float32Array, allRows: number, k: n
   }
   for (let i = 0; i < d; i++) for (let j = i; j < d; j++) { cov[i * d + j]! /= rows; cov[j * d + i] = cov[i * d + j]!; }
   // Subspace iteration: Q (d × k) <- orth(C Q).
-  const random = rng(seed);
+  const random = seededRandom(seed);
   let q = new Float64Array(d * k).map(() => random() - 0.5);
   orthonormalise(q, d, k);
   for (let iter = 0; iter < 25; iter++) {
@@ -174,7 +163,7 @@ export function train(examples: readonly TrainExample[], teacher: TeacherCache, 
 
   const table = new Float32Array(rows * k);
   const accum = new Float32Array(rows);
-  const random = rng(options.seed);
+  const random = seededRandom(options.seed);
   const order = Uint32Array.from({ length: examples.length }, (_, i) => i);
   const v = new Float32Array(k);
   const g = new Float32Array(k);

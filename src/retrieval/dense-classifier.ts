@@ -1,4 +1,5 @@
-import { seededRandom, STEPS_PER_PAUSE, type Pause } from './softmax.js';
+import { seededRandom } from '../util/random.js';
+import { STEPS_PER_PAUSE, type Pause } from './softmax.js';
 
 /** A training example: a sentence vector, its class, and the classes it must be told apart from. */
 export interface DenseExample { vector: Float32Array; label: number; rivals: Int32Array }

@@ -5,7 +5,8 @@ import { articleDoc } from './article-docs.js';
 import { candidateTopics, groupByTopic, LEXICAL_SCALE, type CandidateSources, type EvidenceScale, type QueryEvidence } from './candidates.js';
 import { fitFusion, type Fusion, type FusionSample } from './fusion.js';
 import { LexicalIndex } from './lexical.js';
-import { seededRandom, shuffled, type Pause } from './softmax.js';
+import { seededRandom } from '../util/random.js';
+import { shuffled, type Pause } from './softmax.js';
 import { CLASSIFIER_DEFAULTS, TopicClassifier, topicKeyOf, trainingTexts, type ClassifierOptions } from './topic-classifier.js';
 import type { VectorIndex } from './vector-index.js';
 

@@ -1,4 +1,5 @@
 import type { SparseVector } from './ngrams.js';
+import { seededRandom } from '../util/random.js';
 
 export interface Example { x: SparseVector; label: number }
 
@@ -218,18 +219,6 @@ export class SparseSoftmax {
       }
     }
   }
-}
-
-/** Mulberry32: the same order on every run, so the same knowledge always trains the same model. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffleInPlace(order: Int32Array, random: () => number): void {

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 // onnx-proto is CommonJS (`module.exports = { onnx }`): Node's ESM loader only exposes it as the default export.
 import onnxProto from 'onnx-proto';
+import { seededRandom } from '../../src/util/random.js';
 
 const { onnx } = onnxProto;
 
@@ -21,18 +22,6 @@ export const TINY_VOCABULARY = [
   'seguridad', 'security', 'envio', 'shipping', 'pedido', 'order', 'ayuda', 'help', 'billing', 'section', 'app',
 ] as const;
 
-/** A small deterministic PRNG (mulberry32), so the model is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The embedding table: one Gaussian random vector per word (nearly orthogonal to each other, so texts that share
  * words are closer than texts that share none); zero for [PAD], [CLS] and [SEP] (they do not move the mean's
@@ -40,7 +29,7 @@ function random(seed: number): () => number {
  */
 function embeddingTable(vocabSize: number, dim: number): Float32Array {
   const table = new Float32Array(vocabSize * dim);
-  const next = random(20240601);
+  const next = seededRandom(20240601);
   for (let id = 0; id < vocabSize; id++) {
     for (let d = 0; d < dim; d++) {
       const gaussian = Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
