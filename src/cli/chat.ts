@@ -8,6 +8,7 @@ import { composeBot } from '../server/compose.js';
 import { openStore } from '../store/index.js';
 import { describeModel, describeReload, progressReporter } from './index-command.js';
 import type { CliIO } from './io.js';
+import { errorLine } from '../util/errors.js';
 
 export const CHAT_HELP = `Usage: escucha chat [--knowledge DIR] [--data DIR] [--embedder lexical|use-lite|MODEL] [--locale es|en] [--debug]
 
@@ -89,26 +90,34 @@ export async function chatCommand(args: string[], io: CliIO): Promise<number> {
   const lines = createInterface({
     input: io.stdin ?? process.stdin, output: io.isTTY ? process.stdout : undefined, terminal: !!io.isTTY, historySize: 200,
   });
-  if (io.isTTY) io.stdout('> ');
-  for await (const raw of lines) {
-    const text = raw.trim();
-    if (text === '/quit' || text === '/exit') break;
-    if (text === '/new') {
-      conversation++;
-      io.stdout(`${colour('dim', `— new conversation ${conversation} —`)}\n`);
-    } else if (text) {
-      await showOthers();
-      const result = await engine.handle({ conversationId: id(), text, channel: 'cli', locale });
-      locale = result.locale;
-      show(result);
-      for (const note of notes.splice(0)) io.stdout(note);
-      seenUntil = new Date().toISOString();
-    }
+  try {
     if (io.isTTY) io.stdout('> ');
+    for await (const raw of lines) {
+      const text = raw.trim();
+      if (text === '/quit' || text === '/exit') break;
+      if (text === '/new') {
+        conversation++;
+        io.stdout(`${colour('dim', `— new conversation ${conversation} —`)}\n`);
+      } else if (text) {
+        try {
+          await showOthers();
+          const result = await engine.handle({ conversationId: id(), text, channel: 'cli', locale });
+          locale = result.locale;
+          show(result);
+          for (const note of notes.splice(0)) io.stdout(note);
+          seenUntil = new Date().toISOString();
+        } catch (error) {
+          // One failed turn (the database locked by another command, say) is said in a line; the chat goes on.
+          io.stderr(`escucha chat: that message was not handled: ${errorLine(error)}; try again\n`);
+        }
+      }
+      if (io.isTTY) io.stdout('> ');
+    }
+    return 0;
+  } finally {
+    clearInterval(poll);
+    lines.close();
+    await live.close();
+    store.close();
   }
-  clearInterval(poll);
-  lines.close();
-  await live.close();
-  store.close();
-  return 0;
 }

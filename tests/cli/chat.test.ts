@@ -45,4 +45,19 @@ describe('escucha chat', () => {
     expect(rows).toHaveLength(2);
     expect(rows.map((r) => JSON.parse(r.state).turns.length)).toEqual([2, 2]);
   });
+
+  it('says in one line when a message cannot be handled, and goes on and closes cleanly', async () => {
+    const root = tempTree({ 'knowledge/es/roaming.md': ARTICLE, 'bot.config.ts': 'export default { retrieval: { embedder: { provider: "none" } } };\n' });
+    // Another command holds the database's write lock for longer than the store waits.
+    const other = openStore({ dataDir: `${root}/data` });
+    other.db.prepare('BEGIN IMMEDIATE').run();
+    try {
+      const io = { ...captureIO(root), stdin: Readable.from(['hola\n', '/quit\n']) };
+      expect(await main(['chat'], io)).toBe(0);
+      expect(io.err()).toMatch(/escucha chat: that message was not handled: database is locked; try again\n/);
+    } finally {
+      other.db.prepare('ROLLBACK').run();
+      other.close();
+    }
+  }, 20_000);
 });
