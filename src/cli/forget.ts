@@ -38,8 +38,8 @@ export async function forgetCommand(args: string[], io: CliIO): Promise<number> 
   let counts: DeletedCounts;
   try {
     counts = values.expired
-      ? applyRetention(store.db, { retentionDays: values.days ? Number(values.days) : config.privacy.retentionDays })
-      : forgetCustomer(store.db, values.customer!);
+      ? applyRetention(store.erasure, { retentionDays: values.days ? Number(values.days) : config.privacy.retentionDays })
+      : forgetCustomer(store.erasure, values.customer!);
   } finally {
     // Closing checkpoints the write-ahead log, so the deleted rows leave it too.
     store.close();

@@ -49,9 +49,9 @@ export async function reportCommand(args: string[], io: CliIO): Promise<number> 
   });
   const store = openStore({ dataDir: config.data.dir });
   try {
-    const recorder = createOutcomeRecorder(store.db, { inactivityMinutes: config.dialogue.inactivityMinutes, redact: createRedactor(config.privacy.redact) });
+    const recorder = createOutcomeRecorder(store.outcomes, { inactivityMinutes: config.dialogue.inactivityMinutes, redact: createRedactor(config.privacy.redact) });
     recorder.closeIdle(new Date());
-    const report = computeReport(store.db, {
+    const report = computeReport(store.outcomes, {
       ...(values.from && { from: values.from }), ...(values.to && { to: values.to }),
       gapSimilarity: config.reports.gapSimilarity, frustrationBands: config.reports.frustrationBands,
       fairConfidence: config.dialogue.thresholds.clarify,

@@ -1,7 +1,7 @@
-import type { Database } from 'better-sqlite3';
 import { percentile } from '../util/stats.js';
 import { DEFAULT_REPORTS_CONFIG } from './config.js';
 import { clusterGaps, type ContentGap } from './gaps.js';
+import type { ArticleFeedback, ArticleViews, OutcomeReader, SurveyAnswer } from './repository.js';
 import { OUTCOME_NAMES, type OutcomeName } from './rules.js';
 
 export interface ReportOptions {
@@ -48,12 +48,9 @@ export interface Report {
  * the six shares add up to 100% (rounded so that the printed ones do too). Call the recorder's `closeIdle` first to
  * decide the conversations that are over.
  */
-export function computeReport(db: Database, options: ReportOptions = {}): Report {
+export function computeReport(reader: OutcomeReader, options: ReportOptions = {}): Report {
   const period = { from: bound(options.from, 'start'), to: bound(options.to, 'end') };
-  const range = { from: period.from ?? '', to: period.to ?? '\uffff' };
-  const q = queries(db);
-
-  const rows = q.outcomes.all(range);
+  const rows = reader.outcomesStarted(period);
   const conversations = rows.length;
   const counts = new Map<OutcomeName | 'open', number>([...OUTCOME_NAMES, 'open' as const].map((name) => [name, 0]));
   for (const row of rows) {
@@ -64,10 +61,10 @@ export function computeReport(db: Database, options: ReportOptions = {}): Report
   const percents = sharesOf(names.map((n) => counts.get(n)!), conversations);
   const outcomes = Object.fromEntries(names.map((name, i) => [name, { count: counts.get(name)!, percent: percents[i]! }])) as Report['outcomes'];
 
-  const handedOff = rows.filter((r) => r.handed_off).length;
+  const handedOff = rows.filter((r) => r.handedOff).length;
   const resolutionSeconds = rows
-    .filter((r) => r.ended && (r.outcome === 'resolved_by_bot' || r.outcome === 'resolved_by_agent') && r.resolved_at)
-    .map((r) => Math.max(0, (Date.parse(r.resolved_at!) - Date.parse(r.started_at)) / 1000));
+    .filter((r) => r.ended && (r.outcome === 'resolved_by_bot' || r.outcome === 'resolved_by_agent') && r.resolvedAt)
+    .map((r) => Math.max(0, (Date.parse(r.resolvedAt!) - Date.parse(r.startedAt)) / 1000));
 
   const [mild, high] = options.frustrationBands ?? DEFAULT_REPORTS_CONFIG.frustrationBands;
   const bands = [
@@ -76,28 +73,27 @@ export function computeReport(db: Database, options: ReportOptions = {}): Report
     { band: 'high' as const, from: high, to: 1 },
   ];
   const bandOf = (peak: number) => (peak >= high ? 2 : peak >= mild ? 1 : 0);
-  const bandCounts = bands.map((_, i) => rows.filter((r) => bandOf(r.peak_frustration) === i).length);
+  const bandCounts = bands.map((_, i) => rows.filter((r) => bandOf(r.peakFrustration) === i).length);
   const bandPercents = sharesOf(bandCounts, conversations);
 
-  const latencies = q.latencies.all(range).map((r) => r.latency_ms).sort((a, b) => a - b);
-  const csat = q.surveys.all({ ...range, kind: 'csat' });
-  const ces = q.surveys.all({ ...range, kind: 'ces' });
+  const latencies = reader.turnLatencies(period).sort((a, b) => a - b);
+  const csat = reader.surveyAnswers(period, 'csat');
+  const ces = reader.surveyAnswers(period, 'ces');
 
   return {
     period,
     conversations,
     outcomes,
-    openWithTeam: rows.filter((r) => !r.ended && r.with_team).length,
+    // An open conversation's provisional outcome is `escalated` while it waits for or talks to the team.
+    openWithTeam: rows.filter((r) => !r.ended && r.outcome === 'escalated').length,
     handedOff: { count: handedOff, percent: percentOf(handedOff, conversations) },
     turns: { count: latencies.length, latencyMs: { p50: round(percentile(latencies, 0.5), 1), p95: round(percentile(latencies, 0.95), 1) } },
     csat: { ...surveyFigures(csat), satisfiedPercent: scored(csat).length ? percentOf(scored(csat).filter((s) => s >= 4).length, scored(csat).length) : null },
     ces: surveyFigures(ces),
     timeToResolution: { n: resolutionSeconds.length, medianSeconds: resolutionSeconds.length ? Math.round(median(resolutionSeconds)) : null },
     frustration: bands.map((b, i) => ({ ...b, count: bandCounts[i]!, percent: bandPercents[i]! })),
-    articles: articleFigures(q.views.all(range), q.feedback.all(range)),
-    gaps: clusterGaps(q.questions.all(range).map((r) => ({
-      text: r.text, locale: r.locale, bestConfidence: r.best_confidence, ...(r.best_article_id && { bestArticleId: r.best_article_id }),
-    })), {
+    articles: articleFigures(reader.articleViews(period), reader.articleFeedback(period)),
+    gaps: clusterGaps(reader.questions(period).map(({ bestArticleId, ...q }) => ({ ...q, ...(bestArticleId && { bestArticleId }) })), {
       similarity: options.gapSimilarity ?? DEFAULT_REPORTS_CONFIG.gapSimilarity,
       fairConfidence: options.fairConfidence ?? FAIR_CONFIDENCE,
     }),
@@ -107,10 +103,9 @@ export function computeReport(db: Database, options: ReportOptions = {}): Report
 /** `dialogue.thresholds.clarify`'s default. */
 const FAIR_CONFIDENCE = 0.25;
 
-type SurveyRow = { score: number | null; skipped: 0 | 1 };
-const scored = (rows: readonly SurveyRow[]) => rows.flatMap((r) => (r.score === null ? [] : [r.score]));
+const scored = (rows: readonly SurveyAnswer[]) => rows.flatMap((r) => (r.score === null ? [] : [r.score]));
 
-function surveyFigures(rows: readonly SurveyRow[]): { n: number; mean: number | null; skipped: number } {
+function surveyFigures(rows: readonly SurveyAnswer[]): { n: number; mean: number | null; skipped: number } {
   const scores = scored(rows);
   return {
     n: scores.length,
@@ -119,10 +114,7 @@ function surveyFigures(rows: readonly SurveyRow[]): { n: number; mean: number | 
   };
 }
 
-interface ViewRow { article_id: string; section: string | null; views: number }
-interface FeedbackRow { article_id: string; section: string; helpful: number; not_helpful: number }
-
-function articleFigures(views: readonly ViewRow[], feedback: readonly FeedbackRow[]): Report['articles'] {
+function articleFigures(views: readonly ArticleViews[], feedback: readonly ArticleFeedback[]): Report['articles'] {
   const articles = new Map<string, Map<string, { views: number; helpful: number; notHelpful: number }>>();
   const sectionOf = (id: string, section: string) => {
     const sections = articles.get(id) ?? new Map();
@@ -131,11 +123,11 @@ function articleFigures(views: readonly ViewRow[], feedback: readonly FeedbackRo
     sections.set(section, entry);
     return entry;
   };
-  for (const v of views) sectionOf(v.article_id, v.section ?? '').views += v.views;
+  for (const v of views) sectionOf(v.articleId, v.section ?? '').views += v.views;
   for (const f of feedback) {
-    const entry = sectionOf(f.article_id, f.section);
+    const entry = sectionOf(f.articleId, f.section);
     entry.helpful += f.helpful;
-    entry.notHelpful += f.not_helpful;
+    entry.notHelpful += f.notHelpful;
   }
   const withPercent = <T extends { views: number; helpful: number; notHelpful: number }>(x: T) =>
     ({ ...x, helpfulPercent: x.helpful + x.notHelpful ? percentOf(x.helpful, x.helpful + x.notHelpful) : null });
@@ -186,32 +178,4 @@ function bound(value: string | Date | undefined, side: 'start' | 'end'): string 
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) throw new Error(`not a date: ${String(value)}`);
   return date.toISOString();
-}
-
-function queries(db: Database) {
-  type Range = { from: string; to: string };
-  const inPeriod = 'SELECT id FROM outcomes WHERE started_at >= @from AND started_at < @to';
-  return {
-    outcomes: db.prepare<[Range], {
-      outcome: OutcomeName; ended: 0 | 1; started_at: string; resolved_at: string | null; peak_frustration: number;
-      handed_off: 0 | 1; with_team: 0 | 1;
-    }>(`
-      SELECT o.outcome, o.ended_at IS NOT NULL AS ended, o.started_at, o.resolved_at, o.peak_frustration,
-        o.handed_off_at IS NOT NULL OR EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = o.conversation_id AND h.created_at >= o.started_at
-        AND (o.ended_at IS NULL OR h.created_at <= o.ended_at)) AS handed_off,
-        o.outcome = 'escalated' AS with_team
-      FROM outcomes o WHERE o.started_at >= @from AND o.started_at < @to`),
-    latencies: db.prepare<[Range], { latency_ms: number }>(`SELECT latency_ms FROM turns WHERE outcome_id IN (${inPeriod})`),
-    surveys: db.prepare<[Range & { kind: string }], SurveyRow>(`SELECT score, skipped FROM surveys WHERE kind = @kind AND outcome_id IN (${inPeriod})`),
-    views: db.prepare<[Range], ViewRow>(`
-      SELECT article_id, section, count(*) AS views FROM turns
-      WHERE decision = 'answer' AND article_id IS NOT NULL AND outcome_id IN (${inPeriod})
-      GROUP BY article_id, section`),
-    feedback: db.prepare<[Range], FeedbackRow>(`
-      SELECT article_id, section, sum(helpful) AS helpful, sum(1 - helpful) AS not_helpful FROM feedback
-      WHERE outcome_id IN (${inPeriod}) GROUP BY article_id, section`),
-    questions: db.prepare<[Range], { text: string; locale: string; best_confidence: number; best_article_id: string | null }>(`
-      SELECT text, locale, best_confidence, best_article_id FROM unanswered_questions
-      WHERE outcome_id IN (${inPeriod}) ORDER BY at, id`),
-  };
 }

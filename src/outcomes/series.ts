@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { OutcomeReader } from './repository.js';
 import { OUTCOME_NAMES, type OutcomeName } from './rules.js';
 
 /** One UTC day of the conversations started on it, counted as the report counts them. */
@@ -28,20 +28,12 @@ const DAY_MS = 86_400_000;
  * (days without conversations count zero) when the period is given and at most a year long; otherwise the days
  * run from the first to the last day that has conversations.
  */
-export function dailySeries(db: Database, options: SeriesOptions = {}): DayFigures[] {
+export function dailySeries(reader: OutcomeReader, options: SeriesOptions = {}): DayFigures[] {
   const from = instant(options.from, 'start');
   const to = instant(options.to, 'end');
-  const range = { from: from ?? '', to: to ?? '\uffff' };
-  const rows = db.prepare<[typeof range], { day: string; outcome: OutcomeName; ended: 0 | 1; handed_off: 0 | 1 }>(`
-    SELECT substr(o.started_at, 1, 10) AS day, o.outcome, o.ended_at IS NOT NULL AS ended,
-      o.handed_off_at IS NOT NULL OR EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = o.conversation_id AND h.created_at >= o.started_at
-        AND (o.ended_at IS NULL OR h.created_at <= o.ended_at)) AS handed_off
-    FROM outcomes o WHERE o.started_at >= @from AND o.started_at < @to`).all(range);
-  const surveys = db.prepare<[typeof range], { day: string; kind: 'csat' | 'ces'; n: number; mean: number }>(`
-    SELECT substr(o.started_at, 1, 10) AS day, s.kind, count(*) AS n, avg(s.score) AS mean
-    FROM surveys s JOIN outcomes o ON o.id = s.outcome_id
-    WHERE o.started_at >= @from AND o.started_at < @to AND s.score IS NOT NULL
-    GROUP BY day, s.kind`).all(range);
+  // A conversation's day is the UTC day it started on.
+  const rows = reader.outcomesStarted({ from, to }).map((r) => ({ ...r, day: r.startedAt.slice(0, 10) }));
+  const surveys = reader.surveysByDay({ from, to });
 
   const days = new Map<string, { outcomes: Record<OutcomeName | 'open', number>; handedOff: number; csat: DayFigures['csat']; ces: DayFigures['ces'] }>();
   const dayOf = (day: string) => {
@@ -59,7 +51,7 @@ export function dailySeries(db: Database, options: SeriesOptions = {}): DayFigur
   for (const row of rows) {
     const entry = dayOf(row.day);
     entry.outcomes[row.ended ? row.outcome : 'open']++;
-    entry.handedOff += row.handed_off;
+    if (row.handedOff) entry.handedOff++;
   }
   for (const s of surveys) dayOf(s.day)[s.kind] = { n: s.n, mean: round(s.mean, 2) };
 

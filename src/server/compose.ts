@@ -38,7 +38,7 @@ export function composeBot({ config, search, store, onEngineEvent, onDeskEvent, 
     (log ?? ((line) => process.stderr.write(`${line}\n`)))(`${who} failed on a ${event.type} event of conversation ${event.conversationId}: ${errorLine(error)}`);
   const hours = config.handoff.hours;
   const redact = createRedactor(config.privacy.redact);
-  const recorder = createOutcomeRecorder(store.db, {
+  const recorder = createOutcomeRecorder(store.outcomes, {
     inactivityMinutes: config.dialogue.inactivityMinutes, redact, lowConfidenceBelow: config.dialogue.thresholds.answer,
   });
   let desk: HandoffDesk | undefined;

@@ -146,7 +146,7 @@ export class Runtime {
     const days = this.config.privacy.retentionDays;
     if (days === null || !this.parts) return;
     try {
-      const deleted = applyRetention(this.parts.store.db, { retentionDays: days, now: this.now() });
+      const deleted = applyRetention(this.parts.store.erasure, { retentionDays: days, now: this.now() });
       if (Object.values(deleted).some((n) => n > 0)) this.log.info(`retention: deleted ${JSON.stringify(deleted)} (older than ${days} days)`);
     } catch (error) {
       this.log.error(`retention failed: ${(error as Error).message}`);

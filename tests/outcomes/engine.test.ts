@@ -30,7 +30,7 @@ async function bot() {
   const kb = await loadKnowledge({ dir: tempTree(FILES), locales: LOCALES, maxFileBytes: 1e6 });
   const store = openStore({ dataDir: path.join(tempTree({}), 'data') });
   opened.push(store);
-  const recorder = createOutcomeRecorder(store.db, { inactivityMinutes: 30, onError: (error) => { throw error; } });
+  const recorder = createOutcomeRecorder(store.outcomes, { inactivityMinutes: 30, onError: (error) => { throw error; } });
   let clock = Date.parse('2026-11-02T10:00:00.000Z');
   const engine = new DialogueEngine({
     search: new Retriever(kb), store: store.conversations, locales: { default: 'es', supported: ['es', 'en'] },
@@ -79,7 +79,7 @@ describe('outcomes recorded from the dialogue engine', () => {
 
     wait(31);
     expect(recorder.closeIdle(now())).toBe(2); // silent and greeting
-    const report = computeReport(store.db);
+    const report = computeReport(store.outcomes);
     expect(report.conversations).toBe(7);
     // 3/7 is 42.857...%, but 42.9 + 4 × 14.3 would make 100.1: the rounding that adds up shaves the larger share.
     expect(report.outcomes).toEqual({

@@ -61,7 +61,7 @@ describe('recording conversations', () => {
     await c.handedBack(true);
     await c.answer('¿cómo activo el roaming?', 'roaming-ue', 'como-activarlo', 0.9);
     await c.handoff('quiero darme de baja', 'escalate');
-    const report = computeReport(store.db);
+    const report = computeReport(store.outcomes);
     expect(report.conversations).toBe(2);
     expect(report.outcomes.resolved_by_agent.count).toBe(1);
     expect(report.outcomes.open.count + report.outcomes.escalated.count).toBe(1);
@@ -81,7 +81,7 @@ describe('recording conversations', () => {
       emotion: { score: 0, level: 0, rising: false, reasons: [] }, summary: { asked: [], answered: [], why: '' }, transcript: [],
       createdAt: created, updatedAt: created,
     });
-    const report = computeReport(store.db);
+    const report = computeReport(store.outcomes);
     expect(report.conversations).toBe(2);
     expect(report.handedOff).toEqual({ count: 1, percent: 50 });
   });
@@ -242,7 +242,7 @@ describe('recording conversations', () => {
 
     const store = openStore({ dataDir: first.dataDir });
     opened.push(store);
-    const recorder = createOutcomeRecorder(store.db, { inactivityMinutes: 30, onError: (e) => { throw e; } });
+    const recorder = createOutcomeRecorder(store.outcomes, { inactivityMinutes: 30, onError: (e) => { throw e; } });
     expect(recorder.outcomeOf('c')).toMatchObject({ outcome: 'resolved_by_bot', final: false });
     const again = conversation(store, recorder, 'c', { at: '2026-11-02T10:02:00.000Z' });
     await again.fallback('¿y con bizum?', 0.1);

@@ -109,7 +109,7 @@ describe('the report of scripted conversations', () => {
   it('counts each conversation once, with rates that add up to 100%', async () => {
     const { store, closed } = await twelveConversations();
     expect(closed).toBe(5); // c2, c4, c6, c10, c11
-    const report = computeReport(store.db, { from: '2026-11-01', to: '2026-11-02' });
+    const report = computeReport(store.outcomes, { from: '2026-11-01', to: '2026-11-02' });
     expect(report.period).toEqual({ from: '2026-11-01T00:00:00.000Z', to: '2026-11-03T00:00:00.000Z' });
     expect(report.conversations).toBe(12);
     expect(report.outcomes).toEqual({
@@ -129,7 +129,7 @@ describe('the report of scripted conversations', () => {
 
   it('gives CSAT, CES, time to resolution and the frustration distribution', async () => {
     const { store } = await twelveConversations();
-    const report = computeReport(store.db, { from: '2026-11-01', to: '2026-11-02' });
+    const report = computeReport(store.outcomes, { from: '2026-11-01', to: '2026-11-02' });
     expect(report.csat).toEqual({ n: 2, mean: 4.5, satisfiedPercent: 100, skipped: 1 });
     expect(report.ces).toEqual({ n: 1, mean: 6, skipped: 0 });
     // c1, c2, c5: 1 min; c8: 2 min (its last answer); c7 and c10: 20 min (the handback).
@@ -144,7 +144,7 @@ describe('the report of scripted conversations', () => {
 
   it('gives views and helpfulness per article and section', async () => {
     const { store } = await twelveConversations();
-    const report = computeReport(store.db, { from: '2026-11-01', to: '2026-11-02' });
+    const report = computeReport(store.outcomes, { from: '2026-11-01', to: '2026-11-02' });
     const section = (views: number, helpful: number, notHelpful: number, helpfulPercent: number | null) => ({ views, helpful, notHelpful, helpfulPercent });
     expect(report.articles).toEqual([
       { id: 'roaming-ue', ...section(2, 1, 0, 100), sections: [{ section: 'como-activarlo', ...section(2, 1, 0, 100) }] },
@@ -157,7 +157,7 @@ describe('the report of scripted conversations', () => {
 
   it('groups unanswered and low-confidence questions into gaps with a suggested action', async () => {
     const { store } = await twelveConversations();
-    const report = computeReport(store.db, { from: '2026-11-01', to: '2026-11-02' });
+    const report = computeReport(store.outcomes, { from: '2026-11-01', to: '2026-11-02' });
     expect(report.gaps).toEqual([
       { locale: 'es', count: 3, examples: ['¿puedo pagar con bizum?', 'pagar la factura con bizum'], bestConfidence: 0.15, suggestion: { action: 'new_article' } },
       { locale: 'es', count: 1, examples: ['no me acepta el código de la sim'], bestConfidence: 0.38, suggestion: { action: 'alternate_question', articleId: 'pin-sim' } },
@@ -168,15 +168,15 @@ describe('the report of scripted conversations', () => {
 
   it('counts only the period asked for; without one, everything', async () => {
     const { store } = await twelveConversations();
-    expect(computeReport(store.db).conversations).toBe(13);
-    expect(computeReport(store.db, { to: '2026-10-31' })).toMatchObject({ conversations: 1, outcomes: { resolved_by_bot: { count: 1, percent: 100 } } });
-    expect(computeReport(store.db, { from: '2026-11-03' }).conversations).toBe(0);
-    expect(computeReport(store.db, { from: '2026-11-02T12:00:00Z' }).conversations).toBe(3); // c9, c11, c12
+    expect(computeReport(store.outcomes).conversations).toBe(13);
+    expect(computeReport(store.outcomes, { to: '2026-10-31' })).toMatchObject({ conversations: 1, outcomes: { resolved_by_bot: { count: 1, percent: 100 } } });
+    expect(computeReport(store.outcomes, { from: '2026-11-03' }).conversations).toBe(0);
+    expect(computeReport(store.outcomes, { from: '2026-11-02T12:00:00Z' }).conversations).toBe(3); // c9, c11, c12
   });
 
   it('says the same in the table, the CSV and the JSON', async () => {
     const { store } = await twelveConversations();
-    const report = computeReport(store.db, { from: '2026-11-01', to: '2026-11-02' });
+    const report = computeReport(store.outcomes, { from: '2026-11-01', to: '2026-11-02' });
     const table = formatReportTable(report);
     expect(table).toContain('conversations started from 2026-11-01 to 2026-11-02 (UTC)');
     expect(table).toMatch(/Conversations\s+12/);

@@ -10,7 +10,7 @@ type Event = EngineEvent extends infer E ? (E extends unknown ? Omit<E, 'at'> : 
 /** A store in a temporary folder and a recorder on it, as the server composes them. */
 export function recordedStore(options: Partial<OutcomeRecorderOptions> = {}, dataDir = path.join(tempTree({}), 'data')) {
   const store = openStore({ dataDir });
-  const recorder = createOutcomeRecorder(store.db, {
+  const recorder = createOutcomeRecorder(store.outcomes, {
     inactivityMinutes: 30,
     // Tests want to see a failed write, not a line on standard error.
     onError: (error) => { throw error; },

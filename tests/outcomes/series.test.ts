@@ -43,7 +43,7 @@ async function threeDays() {
 describe('daily series', () => {
   it('counts each day\'s conversations by outcome, with the report\'s rates and the survey means', async () => {
     const store = await threeDays();
-    const series = dailySeries(store.db, { from: '2026-11-01', to: '2026-11-03' });
+    const series = dailySeries(store.outcomes, { from: '2026-11-01', to: '2026-11-03' });
     expect(series.map((d) => [d.day, d.conversations])).toEqual([['2026-11-01', 2], ['2026-11-02', 0], ['2026-11-03', 2]]);
     const [first, empty, third] = series;
     expect(first!.outcomes).toMatchObject({ resolved_by_bot: 1, escalated: 1, open: 0 });
@@ -57,8 +57,8 @@ describe('daily series', () => {
 
   it('adds up to the report over the same period', async () => {
     const store = await threeDays();
-    const report = computeReport(store.db, { from: '2026-11-01', to: '2026-11-03' });
-    const series = dailySeries(store.db, { from: report.period.from!, to: report.period.to! });
+    const report = computeReport(store.outcomes, { from: '2026-11-01', to: '2026-11-03' });
+    const series = dailySeries(store.outcomes, { from: report.period.from!, to: report.period.to! });
     expect(series.reduce((n, d) => n + d.conversations, 0)).toBe(report.conversations);
     for (const name of Object.keys(report.outcomes) as (keyof typeof report.outcomes)[]) {
       expect(series.reduce((n, d) => n + d.outcomes[name], 0), name).toBe(report.outcomes[name].count);
@@ -68,11 +68,11 @@ describe('daily series', () => {
 
   it('pads a given period with empty days, and without one runs from the first to the last day seen', async () => {
     const store = await threeDays();
-    expect(dailySeries(store.db, { from: '2026-10-30', to: '2026-11-04' }).map((d) => d.day))
+    expect(dailySeries(store.outcomes, { from: '2026-10-30', to: '2026-11-04' }).map((d) => d.day))
       .toEqual(['2026-10-30', '2026-10-31', '2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04']);
-    expect(dailySeries(store.db).map((d) => d.day)).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
-    expect(dailySeries(store.db, { from: '2026-11-02' }).map((d) => [d.day, d.conversations])).toEqual([['2026-11-03', 2]]);
-    expect(dailySeries(store.db, { from: '2020-01-01', to: '2026-12-31' }).map((d) => d.day)).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
-    expect(dailySeries(store.db, { from: '2026-12-01', to: '2026-12-02' }).every((d) => d.conversations === 0)).toBe(true);
+    expect(dailySeries(store.outcomes).map((d) => d.day)).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
+    expect(dailySeries(store.outcomes, { from: '2026-11-02' }).map((d) => [d.day, d.conversations])).toEqual([['2026-11-03', 2]]);
+    expect(dailySeries(store.outcomes, { from: '2020-01-01', to: '2026-12-31' }).map((d) => d.day)).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
+    expect(dailySeries(store.outcomes, { from: '2026-12-01', to: '2026-12-02' }).every((d) => d.conversations === 0)).toBe(true);
   });
 });

@@ -58,7 +58,7 @@ describe('forgetting a customer', () => {
       conversations: 2, outcomes: 2, turns: 4, feedback: 1, surveys: 1, unanswered_questions: 1, handoffs: 1, handoff_messages: 2, conversation_references: 1,
     });
 
-    const deleted = forgetCustomer(store.db, 'ana');
+    const deleted = forgetCustomer(store.erasure, 'ana');
     expect(deleted).toEqual(ana);
     expect(Object.values(rowsOf(store, 'ana')).every((n) => n === 0)).toBe(true);
     const total = (table: string) => (store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -68,7 +68,7 @@ describe('forgetting a customer', () => {
 
   it('answers with zeros for a customer it does not know', async () => {
     const store = await twoCustomers();
-    expect(Object.values(forgetCustomer(store.db, 'nobody')).every((n) => n === 0)).toBe(true);
+    expect(Object.values(forgetCustomer(store.erasure, 'nobody')).every((n) => n === 0)).toBe(true);
     expect(rowsOf(store, 'ana').conversations).toBe(2);
   });
 });
@@ -77,10 +77,10 @@ describe('retention', () => {
   it('deletes conversations whose last activity is older than the retention period, and keeps the rest', async () => {
     const store = await twoCustomers();
     // On 2 December at noon with 30 days: only ana-2 (active on 3 November) is kept.
-    const deleted = applyRetention(store.db, { retentionDays: 30, now: new Date('2026-12-02T12:00:00.000Z') });
+    const deleted = applyRetention(store.erasure, { retentionDays: 30, now: new Date('2026-12-02T12:00:00.000Z') });
     expect(deleted).toMatchObject({ conversations: 2, outcomes: 2, turns: 3, feedback: 1, surveys: 2 });
     expect(store.db.prepare('SELECT id FROM conversations').all()).toEqual([{ id: 'ana-2' }]);
-    expect(applyRetention(store.db, { retentionDays: null })).toEqual({});
+    expect(applyRetention(store.erasure, { retentionDays: null })).toEqual({});
   });
 
   it('deletes old recorded conversations under an id still in use', async () => {
@@ -91,7 +91,7 @@ describe('retention', () => {
     await c.answer('¿cómo activo el roaming?', 'roaming-ue', 'como-activarlo', 0.9);
     await c.returnAfter(60 * 24 * 300);
     await c.smalltalk('hola');
-    const deleted = applyRetention(store.db, { retentionDays: 90, now: c.now });
+    const deleted = applyRetention(store.erasure, { retentionDays: 90, now: c.now });
     expect(deleted).toMatchObject({ conversations: 0, outcomes: 1, turns: 1 });
     expect(store.db.prepare('SELECT count(*) AS n FROM turns').get()).toEqual({ n: 1 });
   });

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BotFrameworkChannel } from '../../src/channels/botframework/channel.js';
-import { SqliteReferenceStore } from '../../src/channels/botframework/references.js';
+import { SqliteReferenceStore } from '../../src/store/references.js';
 import { serverFixture } from './fixture.js';
 
 interface Received { path: string; authorization: string | undefined; activity: Record<string, any> }

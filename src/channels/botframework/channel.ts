@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createCloudAdapter, type BotFrameworkSecrets, type ChannelLog } from './adapter.js';
 import { EscuchaBot, LINK_BASE, type ConversationEngine } from './bot.js';
 import { cloudResponse } from './http.js';
-import type { SqliteReferenceStore } from './references.js';
+import type { ReferenceStore } from './references.js';
 
 /** A message for a customer that no request of theirs is waiting for (the runtime's `delivery` event). */
 export interface ChannelDelivery {
@@ -16,7 +16,7 @@ export interface BotFrameworkChannelOptions {
   secrets: BotFrameworkSecrets;
   engine: () => ConversationEngine;
   /** Read when first needed: the store opens once the server has started. */
-  references: () => SqliteReferenceStore;
+  references: () => ReferenceStore;
   log: ChannelLog;
 }
 

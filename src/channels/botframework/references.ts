@@ -1,4 +1,3 @@
-import type { Database } from 'better-sqlite3';
 import type { ConversationReference } from 'botbuilder';
 import type { ReferenceSink } from './bot.js';
 
@@ -8,25 +7,9 @@ export interface StoredReference {
 }
 
 /**
- * Conversation references in SQLite (`conversation_references`), so an agent's reply reaches a Teams or Emulator
- * conversation after a restart too. A reference is deleted with its conversation (forget, retention).
+ * Where conversation references are kept, so an agent's reply reaches a Teams or Emulator conversation after a
+ * restart too (src/store/references.ts keeps them in SQLite).
  */
-export class SqliteReferenceStore implements ReferenceSink {
-  constructor(private readonly db: Database) {}
-
-  save(conversationId: string, reference: Partial<ConversationReference>, linkBase: string | undefined): void {
-    // Only for a conversation the engine has stored; the references of others would dangle.
-    this.db.prepare(`
-      INSERT INTO conversation_references (conversation_id, reference, link_base, updated_at)
-      SELECT @conversationId, @reference, @linkBase, @now WHERE EXISTS (SELECT 1 FROM conversations WHERE id = @conversationId)
-      ON CONFLICT (conversation_id) DO UPDATE SET reference = excluded.reference, link_base = excluded.link_base, updated_at = excluded.updated_at
-    `).run({ conversationId, reference: JSON.stringify(reference), linkBase: linkBase ?? null, now: new Date().toISOString() });
-  }
-
-  get(conversationId: string): StoredReference | undefined {
-    const row = this.db.prepare<[string], { reference: string; link_base: string | null }>(
-      'SELECT reference, link_base FROM conversation_references WHERE conversation_id = ?').get(conversationId);
-    if (!row) return undefined;
-    return { reference: JSON.parse(row.reference) as Partial<ConversationReference>, ...(row.link_base && { linkBase: row.link_base }) };
-  }
+export interface ReferenceStore extends ReferenceSink {
+  get(conversationId: string): StoredReference | undefined;
 }

@@ -1,6 +1,5 @@
-import type { Database } from 'better-sqlite3';
 import type { Handoff, HandoffMessage, QueueItem } from '../../handoff/index.js';
-import type { OutcomeName } from '../../outcomes/index.js';
+import type { OutcomeName, OutcomeReader } from '../../outcomes/index.js';
 
 /**
  * The agent console's view of cases, as JSON: what the queue row shows (no transcript, so the list stays small), and
@@ -65,13 +64,13 @@ export function caseRow(h: QueueItem): CaseRow {
   };
 }
 
-export function caseDetail(db: Database, found: { handoff: QueueItem; messages: HandoffMessage[]; earlier: Handoff[] }): CaseDetail {
+export function caseDetail(history: OutcomeReader, found: { handoff: QueueItem; messages: HandoffMessage[]; earlier: Handoff[] }): CaseDetail {
   const { handoff, messages, earlier } = found;
   return {
     handoff: { ...caseRow(handoff), summary: handoff.summary, transcript: handoff.transcript },
     messages,
     earlierCases: earlier.map((e) => ({ id: e.id, createdAt: e.createdAt, reason: e.reason, status: e.status, agentId: e.agentId ?? null })),
-    earlierConversations: earlierConversations(db, handoff),
+    earlierConversations: earlierConversations(history, handoff),
   };
 }
 
@@ -81,25 +80,13 @@ const HISTORY_LIMIT = 20;
  * The customer's other conversations (and earlier ones under the same conversation id, which start afresh after
  * the inactivity window), newest first, each with its outcome as the recorder decided it.
  */
-export function earlierConversations(db: Database, handoff: Handoff): EarlierConversation[] {
-  const current = db.prepare<[{ conversation: string; at: string }], { id: number }>(`
-    SELECT id FROM outcomes WHERE conversation_id = @conversation AND started_at <= @at
-    ORDER BY started_at DESC, id DESC LIMIT 1`).get({ conversation: handoff.conversationId, at: handoff.createdAt });
-  const rows = db.prepare<[{ customer: string | null; conversation: string; current: number; limit: number }], {
-    conversation_id: string; channel: string; locale: string; started_at: string; last_activity_at: string;
-    outcome: OutcomeName; ended: 0 | 1; turns: number; peak_frustration: number; first_question: string | null; handed_off: 0 | 1;
-  }>(`
-    SELECT o.conversation_id, o.channel, o.locale, o.started_at, o.last_activity_at, o.outcome, o.ended_at IS NOT NULL AS ended,
-      o.turns, o.peak_frustration,
-      (SELECT t.customer_text FROM turns t WHERE t.outcome_id = o.id ORDER BY t.decision = 'smalltalk', t.id LIMIT 1) AS first_question,
-      o.handed_off_at IS NOT NULL AS handed_off
-    FROM outcomes o JOIN conversations c ON c.id = o.conversation_id
-    WHERE (c.customer_id = @customer OR o.conversation_id = @conversation) AND o.id <> @current
-    ORDER BY o.started_at DESC, o.id DESC LIMIT @limit`)
-    .all({ customer: handoff.customerId ?? null, conversation: handoff.conversationId, current: current?.id ?? -1, limit: HISTORY_LIMIT });
-  return rows.map((r) => ({
-    conversationId: r.conversation_id, channel: r.channel, locale: r.locale, startedAt: r.started_at, lastActivityAt: r.last_activity_at,
-    outcome: r.ended ? r.outcome : 'open', turns: r.turns, peakFrustrationPercent: Math.round(r.peak_frustration * 100),
-    firstQuestion: r.first_question, handedOff: Boolean(r.handed_off),
+export function earlierConversations(history: OutcomeReader, handoff: Handoff): EarlierConversation[] {
+  const rows = history.earlierConversations({
+    customerId: handoff.customerId ?? null, conversationId: handoff.conversationId, currentAt: handoff.createdAt, limit: HISTORY_LIMIT,
+  });
+  return rows.map(({ ended, peakFrustration, ...r }) => ({
+    conversationId: r.conversationId, channel: r.channel, locale: r.locale, startedAt: r.startedAt, lastActivityAt: r.lastActivityAt,
+    outcome: ended ? r.outcome : 'open', turns: r.turns, peakFrustrationPercent: Math.round(peakFrustration * 100),
+    firstQuestion: r.firstQuestion, handedOff: r.handedOff,
   }));
 }

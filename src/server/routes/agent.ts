@@ -70,7 +70,7 @@ export const agentRoutes: FastifyPluginAsync = async (app) => {
   app.get('/api/agent/handoffs', { onRequest: agentOnly }, async () => ({ handoffs: desk().queue().map(caseRow) }));
 
   app.get<CaseRequest>('/api/agent/handoffs/:id', { onRequest: agentOnly, schema: { params: caseParams } }, (request, reply) =>
-    deskCall(reply, () => caseDetail(runtime.store.db, desk().get(request.params.id))));
+    deskCall(reply, () => caseDetail(runtime.store.outcomes, desk().get(request.params.id))));
 
   app.post<CaseRequest>('/api/agent/handoffs/:id/claim', { onRequest: agentOnly, schema: { params: caseParams } }, (request, reply) =>
     deskCall(reply, async () => ({ handoff: caseRow(await desk().claim(request.params.id, request.agent!.id)) })));

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { BotFrameworkChannel, BOT_FRAMEWORK_CHANNEL } from '../../channels/botframework/channel.js';
-import { SqliteReferenceStore } from '../../channels/botframework/references.js';
 import type { Delivery } from '../runtime.js';
 import { originOf } from '../../channels/botframework/http.js';
 
@@ -11,11 +10,10 @@ import { originOf } from '../../channels/botframework/http.js';
 export const botFrameworkRoutes: FastifyPluginAsync = async (app) => {
   const { runtime } = app;
   const { config } = runtime;
-  let references: SqliteReferenceStore | undefined;
   const channel = new BotFrameworkChannel({
     secrets: config.secrets,
     engine: () => runtime.bot.engine,
-    references: () => (references ??= new SqliteReferenceStore(runtime.store.db)),
+    references: () => runtime.store.references,
     log: app.log,
   });
   const authenticated = Boolean(config.secrets.microsoftAppId);

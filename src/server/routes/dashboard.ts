@@ -37,6 +37,6 @@ export const dashboardRoutes: FastifyPluginAsync = async (app) => {
     if (from && to && from.slice(0, 10) > to.slice(0, 10)) return reply.code(400).send({ error: `from (${from}) is after to (${to})` });
     // Settled first, as the report is: the two must count the same conversations.
     runtime.bot.recorder.closeIdle(runtime.now());
-    return { series: dailySeries(runtime.store.db, { ...(from && { from }), ...(to && { to }) }) };
+    return { series: dailySeries(runtime.store.outcomes, { ...(from && { from }), ...(to && { to }) }) };
   });
 };

@@ -24,7 +24,7 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
 
   const report = (period: Period['Querystring']) => {
     runtime.bot.recorder.closeIdle(runtime.now());
-    return computeReport(runtime.store.db, {
+    return computeReport(runtime.store.outcomes, {
       ...(period.from && { from: period.from }), ...(period.to && { to: period.to }),
       gapSimilarity: config.reports.gapSimilarity, frustrationBands: config.reports.frustrationBands,
       fairConfidence: config.dialogue.thresholds.clarify,
