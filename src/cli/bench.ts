@@ -15,7 +15,7 @@ import { runInNewContext } from 'node:vm';
 import { parse } from 'csv-parse/sync';
 import { loadConfig, type Config } from '../config/index.js';
 import { chunkArticle, loadKnowledge, type KnowledgeBase } from '../knowledge/index.js';
-import { buildRetrieval, retrievalSettings, USE_LITE_ID, type Retriever } from '../retrieval/index.js';
+import { BUNDLED, buildRetrieval, retrievalSettings, type Retriever } from '../retrieval/index.js';
 import { UsageError, type CliIO } from './io.js';
 import { readableIntent, yamlString } from './eval-sets.js';
 import { progressReporter } from './index-command.js';
@@ -23,18 +23,18 @@ import { errorLine } from '../util/errors.js';
 import { latencySummary, round } from '../util/stats.js';
 import { slugify } from '../util/text.js';
 
-export const BENCH_HELP = `Usage: escucha bench [--sizes 1000,10000] [--queries 500] [--questions 1] [--embedder use-lite|MODEL|lexical] [--shared DIR] [--json]
+export const BENCH_HELP = `Usage: escucha bench [--sizes 1000,10000] [--queries 500] [--questions 1] [--embedder bundled|escucha-bilingual|use-lite|MODEL|lexical] [--shared DIR] [--json]
 
 Writes knowledge folders of about the given numbers of chunks (articles of eight one-sentence sections, from the
 banking77 and clinc150 training utterances in DIR, default ../shared/eval; without them, from the bundled help
 center's sentences) to a temporary folder, and for each size measures lexical search and search with the sentence
-model (default ${USE_LITE_ID}; --embedder lexical measures lexical search only), each in a fresh process:
+models (default ${BUNDLED}: escucha-bilingual and use-lite; --embedder lexical measures lexical search only), each in a fresh process:
   build       seconds to load the Markdown and build the index (with the model: loading it and embedding every
               chunk, title and alternate question; with retrieval.ranker: training the ranker, whose own seconds
               are in "ranker s"), chunks per second, items embedded per second
   rebuild     the same again in the same process over the unchanged folder: the saved vectors are read back and
-              nothing is embedded. ${USE_LITE_ID} stays loaded from the build (one per process), so its figure
-              leaves out the model load that a restart pays; a MODEL is loaded again from its files
+              nothing is embedded. use-lite stays loaded from the build (one per process), so its figure
+              leaves out the model load that a restart pays; escucha-bilingual and a MODEL are loaded again
   latency     p50, p95 and p99 of Retriever.search over the held-out English queries, after a warm-up; "ranking
               p95 +" is what the ranker adds to the p95 (the same queries again with the ranker taken out)
   memory      RSS (it includes the model) and V8 heap used after the build
@@ -377,7 +377,7 @@ export async function benchCommand(args: string[], io: CliIO): Promise<number> {
     for (const size of sizes) writeCorpus(source, size, path.join(root, `kb-${size}`), questions);
     io.stdout(`Search speed on ${source.origin}; ${queries.length} English queries; Node ${process.version}, `
       + `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, load average ${loadavg()[0]!.toFixed(1)} at start\n\n${TABLE_HEAD}`);
-    for (const embedder of new Set(['lexical', values.embedder ?? USE_LITE_ID])) {
+    for (const embedder of new Set(['lexical', values.embedder ?? BUNDLED])) {
       for (const size of sizes) {
         const spec: RunSpec = { size, embedder, queriesFile, knowledgeDir: path.join(root, `kb-${size}`),
           dataDir: path.join(root, `data-${size}-${slug(embedder)}`), ...(values.config && { config: path.resolve(io.cwd, values.config) }) };

@@ -7,7 +7,7 @@ import { loadConfig, type Config } from '../config/index.js';
 import { decideFromHits } from '../dialogue/policy.js';
 import { loadKnowledge } from '../knowledge/index.js';
 import {
-  buildRetrieval, DEFAULT_FUSION, fitFusion, fitPlatt, GENERIC_SEMANTIC, retrievalSettings, SIGNALS, USE_LITE_ID, type FusionSample,
+  buildRetrieval, DEFAULT_FUSION, fitFusion, fitPlatt, GENERIC_SEMANTIC, retrievalSettings, SIGNALS, STATIC_MODEL_ID, USE_LITE_ID, type FusionSample,
 } from '../retrieval/index.js';
 import { buildEvalSets, type EvalSet } from './eval-sets.js';
 import { describeBuild, describeModel } from './index-command.js';
@@ -17,8 +17,8 @@ import { UsageError, type CliIO } from './io.js';
 import { latencySummary, round } from '../util/stats.js';
 
 export const EVAL_HELP = `Usage:
-  escucha eval retrieval --knowledge DIR --cases FILE.jsonl [--json] [--embedder lexical|use-lite|MODEL] [--ranker on|off]
-  escucha eval all [--shared DIR] [--json] [--embedder lexical|use-lite|MODEL] [--ranker on|off] [--ablation]
+  escucha eval retrieval --knowledge DIR --cases FILE.jsonl [--json] [--embedder MODELS] [--ranker on|off]
+  escucha eval all [--shared DIR] [--json] [--embedder MODELS] [--ranker on|off] [--ablation] [--split test|dev]
   escucha eval calibrate [--shared DIR]
   escucha eval dialogue --knowledge DIR --cases FILE.jsonl [--json] [--failures] [--embedder ...] [--ranker on|off]
   escucha eval emotion (--cases FILE.jsonl | --goemotions DIR [--split dev|test]) [--json] [--failures]
@@ -29,7 +29,9 @@ retrieval  indexes DIR, sends every case through the production search, threshol
 all        turns the public sets in ../shared/eval (banking77, clinc150 with out-of-scope, tod-es, and tod-es's
            Spanish questions against its topics written in English) into knowledge folders under data/eval (K = 10
            alternate questions per article), evaluates each lexical-only and with the model, and prints a table.
-           --ablation adds each of those without the knowledge base's ranker (retrieval.ranker).
+           --ablation adds each shipped model alone (escucha-bilingual, use-lite), and each of those without the
+           knowledge base's ranker (retrieval.ranker). --split dev runs the development queries (for choices)
+           instead of the test queries (for the figures reported).
 calibrate  fits the confidence calibration used without the ranker (per search mode and language) and the ranker's
            built-in fusion on the sets' development queries, never their test queries, and prints them as code
            for src/retrieval/calibration.ts and src/retrieval/ranker.ts.
@@ -37,6 +39,8 @@ dialogue   replays multi-turn conversations through the dialogue engine and prin
            decision and article, overall and for turns that need earlier context (--failures lists the wrong ones).
 emotion    scores every message with the frustration detector and prints precision, recall, F1 and accuracy for
            "frustrated", overall and per language (escucha eval emotion --help).
+--embedder overrides retrieval.embedder: lexical, bundled (escucha-bilingual and use-lite together, the default),
+           escucha-bilingual, use-lite, or a transformers.js model id (alone).
 --ranker   overrides retrieval.ranker (the ranker learned from each knowledge base's alternate questions).
 --json     the last line of standard output is one JSON object with the figures.
 `;
@@ -171,7 +175,7 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
     args: rest, strict: true, allowPositionals: false,
     options: {
       knowledge: { type: 'string' }, cases: { type: 'string' }, json: { type: 'boolean' }, embedder: { type: 'string' }, shared: { type: 'string' },
-      config: { type: 'string' }, failures: { type: 'boolean' }, ranker: { type: 'string' }, ablation: { type: 'boolean' },
+      config: { type: 'string' }, failures: { type: 'boolean' }, ranker: { type: 'string' }, ablation: { type: 'boolean' }, split: { type: 'string' },
     },
   });
   const config = withRanker(await loadConfig({ root: io.cwd, env: io.env, ...(values.config && { file: values.config }) }), values.ranker);
@@ -191,12 +195,13 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
     io.stdout(TABLE_HEAD);
     // Without --embedder, each set runs lexical-only and as configured, so the table shows what the model adds;
     // --ablation runs each also without the ranker, to show what it adds.
-    const modes = values.embedder ? [values.embedder] : ['lexical', undefined];
+    const modes = values.embedder ? [values.embedder] : values.ablation ? ['lexical', STATIC_MODEL_ID, USE_LITE_ID, undefined] : ['lexical', undefined];
+    if (values.split && values.split !== 'test' && values.split !== 'dev') throw new UsageError(`--split is test or dev, not "${values.split}"`);
     const rankers = values.ablation ? [false, config.retrieval.ranker] : [config.retrieval.ranker];
     for (const set of sets) {
       for (const mode of modes) {
         for (const ranker of new Set(rankers)) {
-          const r = await evaluateRetrieval(withRanker(config, ranker ? 'on' : 'off'), set.knowledge, set.cases, mode, note);
+          const r = await evaluateRetrieval(withRanker(config, ranker ? 'on' : 'off'), set.knowledge, values.split === 'dev' ? set.devCases : set.cases, mode, note);
           const key = `${set.name}/${r.embedder}${r.ranker ? '+ranker' : ''}`;
           // The configured model may not read the set's language: its row would repeat the lexical one.
           if (rows[key]) continue;

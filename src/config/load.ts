@@ -96,7 +96,14 @@ export function resolveConfig(
     root,
     knowledge: { ...config.knowledge, dir: path.resolve(root, config.knowledge.dir) },
     data: { ...config.data, dir: path.resolve(root, config.data.dir) },
-    retrieval: { ...config.retrieval, embedder: { ...config.retrieval.embedder, modelsDir: path.resolve(root, config.retrieval.embedder.modelsDir) } },
+    retrieval: {
+      ...config.retrieval,
+      embedder: {
+        ...config.retrieval.embedder,
+        modelsDir: path.resolve(root, config.retrieval.embedder.modelsDir),
+        ...(config.retrieval.embedder.bilingualDir && { bilingualDir: path.resolve(root, config.retrieval.embedder.bilingualDir) }),
+      },
+    },
   };
 }
 

@@ -32,12 +32,16 @@ export const configSchema = z.strictObject({
   retrieval: z.strictObject({
     embedder: z.strictObject({
       /**
-       * `transformers` loads `model` with transformers.js; `use-lite` uses the English Universal Sentence Encoder
-       * lite that ships with Escucha; `none` serves lexical search only.
+       * `bundled` (default): the models that ship with Escucha, used together: its own Spanish + English model
+       * (models/escucha-bilingual) and the English Universal Sentence Encoder lite; `escucha-bilingual` or
+       * `use-lite` alone; `transformers` adds `model`, loaded with transformers.js, to the `fallback` models;
+       * `none` serves lexical search only.
        */
-      provider: z.enum(['transformers', 'use-lite', 'none']).default('transformers'),
-      /** When the transformers model cannot be loaded: `use-lite` (English semantic search) or `none` (lexical). */
-      fallback: z.enum(['use-lite', 'none']).default('use-lite'),
+      provider: z.enum(['bundled', 'escucha-bilingual', 'use-lite', 'transformers', 'none']).default('bundled'),
+      /** With `transformers`: the shipped models it adds to, and what runs when it cannot be loaded (`none`: lexical). */
+      fallback: z.enum(['bundled', 'escucha-bilingual', 'use-lite', 'none']).default('bundled'),
+      /** Folder of Escucha's bilingual model; default: the one that ships (models/escucha-bilingual). */
+      bilingualDir: z.string().min(1).optional(),
       model: z.string().min(1).default('Xenova/multilingual-e5-small'),
       /** Local folder holding `<org>/<name>/{config.json, tokenizer.json, onnx/model_quantized.onnx}`. */
       modelsDir: z.string().min(1).default('models'),

@@ -2,12 +2,13 @@ import path from 'node:path';
 import type { Config } from '../config/index.js';
 import { sha256 } from '../util/hash.js';
 import { chunkArticle, type KnowledgeBase } from '../knowledge/index.js';
-import { loadEmbedder, type EmbedderLoad, type EmbedderSettings } from './embedder.js';
+import { BUNDLED, loadEmbedder, type EmbedderLoad, type EmbedderSettings, type OfflineModels } from './embedder.js';
+import { STATIC_MODEL_ID } from './static-model.js';
 import { Retriever } from './retriever.js';
 import { USE_LITE_ID } from './use-lite.js';
 import type { Calibration } from './calibration.js';
 import { trainRanker, type Ranker, type RankerStats } from './ranker.js';
-import { VectorIndex, type BuildStats, type VectorItem } from './vector-index.js';
+import { modelKey, VectorIndex, type BuildStats, type VectorItem } from './vector-index.js';
 
 export interface RetrievalSettings {
   dataDir: string;
@@ -35,10 +36,15 @@ export interface RetrievalBuild {
   ranker?: RankerStats;
 }
 
-/** The retrieval settings of a configuration; `embedder` overrides the model (`lexical` turns semantic search off). */
+/**
+ * The retrieval settings of a configuration; `embedder` overrides the models: `lexical` turns semantic search off,
+ * `bundled`, `escucha-bilingual` and `use-lite` name the models that ship, anything else a transformers.js model
+ * (alone, with no fallback: an evaluation measures what was asked for or fails).
+ */
 export function retrievalSettings(config: Config, embedder?: string): RetrievalSettings {
+  const offline: readonly string[] = [BUNDLED, STATIC_MODEL_ID, USE_LITE_ID];
   const model = embedder === 'lexical' ? { provider: 'none' as const }
-    : embedder === USE_LITE_ID ? { provider: 'use-lite' as const }
+    : embedder && offline.includes(embedder) ? { provider: embedder as OfflineModels }
     : embedder ? { model: embedder, provider: 'transformers' as const, fallback: 'none' as const } : {};
   return {
     dataDir: config.data.dir,
@@ -55,8 +61,8 @@ export function retrievalSettings(config: Config, embedder?: string): RetrievalS
  */
 export function vectorItems(kb: KnowledgeBase, chunkMaxChars: number, locales?: readonly string[]): VectorItem[] {
   return kb.published.filter((a) => !locales || locales.includes(a.locale)).flatMap((article) => [
-    ...chunkArticle(article, chunkMaxChars).map((c) => ({ key: c.id, articleId: article.id, text: c.text, hash: c.hash })),
-    ...[article.title, ...article.questions].map((text, i) => ({ key: `${article.id}?${i}`, articleId: article.id, text, hash: sha256(text) })),
+    ...chunkArticle(article, chunkMaxChars).map((c) => ({ key: c.id, articleId: article.id, text: c.text, hash: c.hash, locale: article.locale })),
+    ...[article.title, ...article.questions].map((text, i) => ({ key: `${article.id}?${i}`, articleId: article.id, text, hash: sha256(text), locale: article.locale })),
   ]);
 }
 
@@ -84,7 +90,7 @@ export async function buildRetrieval(kb: KnowledgeBase, settings: RetrievalSetti
   const { embedder } = loaded;
   const dir = path.join(settings.dataDir, 'index');
   const items = vectorItems(kb, settings.chunkMaxChars, embedder.locales);
-  const opened = await VectorIndex.open(dir, embedder.id, embedder.dimensions);
+  const opened = await VectorIndex.open(dir, modelKey(embedder), embedder.dimensions);
   let index: VectorIndex;
   let built: RetrievalBuild['built'];
   const current = 'index' in opened ? opened.index : undefined;
@@ -131,5 +137,5 @@ const denseOf = (retriever: Retriever) => {
 
 function sameItems(index: VectorIndex, items: readonly VectorItem[]): boolean {
   const saved = index.meta.items;
-  return saved.length === items.length && saved.every((s, i) => s.key === items[i]!.key && s.hash === items[i]!.hash);
+  return saved.length === items.length && saved.every((s, i) => s.key === items[i]!.key && s.hash === items[i]!.hash && s.locale === items[i]!.locale);
 }

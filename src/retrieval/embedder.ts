@@ -1,13 +1,26 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Embedder } from './types.js';
+import { combineEmbedders } from './combined-embedder.js';
+import { loadStaticModel, STATIC_MODEL_ID } from './static-model.js';
 import { loadUseLite, USE_LITE_ID } from './use-lite.js';
 import { errorLine } from '../util/errors.js';
 
+/** The models that ship with Escucha, used together: the bilingual static model and USE-lite. */
+export const BUNDLED = 'bundled';
+
+export type OfflineModels = typeof BUNDLED | typeof STATIC_MODEL_ID | typeof USE_LITE_ID;
+
 export interface EmbedderSettings {
-  provider: 'transformers' | 'use-lite' | 'none';
-  /** What to use when the transformers model cannot be loaded. */
-  fallback: 'use-lite' | 'none';
+  /**
+   * `bundled`: Escucha's bilingual model and USE-lite together (no download); one of them alone; `transformers`:
+   * `model` through transformers.js, added to the fallback's models; `none`: lexical search only.
+   */
+  provider: OfflineModels | 'transformers' | 'none';
+  /** The models used when the transformers model cannot be loaded, and those it adds to. */
+  fallback: OfflineModels | 'none';
+  /** Folder of Escucha's bilingual model (default: the one shipped in models/escucha-bilingual). */
+  bilingualDir?: string | undefined;
   model: string;
   modelsDir: string;
   allowRemote: boolean;
@@ -23,24 +36,45 @@ export type EmbedderLoad = { embedder: Embedder; fallbackBecause?: string } | { 
 type FeatureExtractor = (texts: string[], options: { pooling: 'mean'; normalize: boolean }) => Promise<{ data: Float32Array; dims: number[] }>;
 
 /**
- * Loads the configured sentence model with transformers.js, from the local models folder (and from the hub only
- * when allowed). Never throws: when no model can be loaded the reason comes back and search runs lexical only.
+ * Loads the configured sentence models: those that ship with Escucha, and a transformers.js model from the local
+ * models folder (from the hub only when allowed), which adds to them. Never throws: a model that cannot be loaded
+ * is left out and the reason comes back (`fallbackBecause`); with none at all, search runs lexical only.
  */
 export async function loadEmbedder(settings: EmbedderSettings): Promise<EmbedderLoad> {
   if (settings.provider === 'none') return { reason: 'retrieval.embedder.provider is "none"' };
-  if (settings.provider === 'use-lite') return loadUseLiteOrReason(settings.batchSize);
-  const loaded = await loadTransformers(settings);
-  if (loaded.embedder || settings.fallback === 'none') return loaded;
-  const fallback = await loadUseLiteOrReason(settings.batchSize);
-  return fallback.embedder ? { embedder: fallback.embedder, fallbackBecause: loaded.reason } : { reason: `${loaded.reason}; ${fallback.reason}` };
+  if (settings.provider !== 'transformers') return loadOffline(settings.provider, settings);
+  const [fetched, offline] = await Promise.all([
+    loadTransformers(settings),
+    settings.fallback === 'none' ? undefined : loadOffline(settings.fallback, settings),
+  ]);
+  if (!fetched.embedder) {
+    if (!offline) return fetched;
+    if (!offline.embedder) return { reason: `${fetched.reason}; ${offline.reason}` };
+    return { embedder: offline.embedder, fallbackBecause: joinReasons(fetched.reason, offline.fallbackBecause) };
+  }
+  if (!offline?.embedder) return { embedder: fetched.embedder, ...(offline && { fallbackBecause: offline.reason }) };
+  return { embedder: combineEmbedders([fetched.embedder, offline.embedder]), ...(offline.fallbackBecause && { fallbackBecause: offline.fallbackBecause }) };
 }
 
-async function loadUseLiteOrReason(batchSize: number): Promise<EmbedderLoad> {
-  try {
-    return { embedder: await loadUseLite(batchSize) };
-  } catch (error) {
-    return { reason: `${USE_LITE_ID} could not be loaded: ${errorLine(error)}` };
-  }
+/** The models that ship with Escucha: each alone, or both together; one that fails leaves the other, with why. */
+async function loadOffline(which: OfflineModels, settings: EmbedderSettings): Promise<EmbedderLoad> {
+  const wanted = which === BUNDLED ? [STATIC_MODEL_ID, USE_LITE_ID] : [which];
+  const loads = await Promise.all(wanted.map(async (id) => {
+    try {
+      return { embedder: id === USE_LITE_ID ? await loadUseLite(settings.batchSize) : await loadStaticModel(settings.bilingualDir) };
+    } catch (error) {
+      return { reason: id === USE_LITE_ID ? `${USE_LITE_ID} could not be loaded: ${errorLine(error)}` : errorLine(error) };
+    }
+  }));
+  const embedders = loads.flatMap((l) => (l.embedder ? [l.embedder] : []));
+  const reasons = joinReasons(...loads.map((l) => l.reason));
+  if (!embedders.length) return { reason: reasons ?? 'no model' };
+  return { embedder: combineEmbedders(embedders), ...(reasons && { fallbackBecause: reasons }) };
+}
+
+function joinReasons(...reasons: (string | undefined)[]): string | undefined {
+  const given = reasons.filter((r): r is string => !!r);
+  return given.length ? given.join('; ') : undefined;
 }
 
 async function loadTransformers(settings: EmbedderSettings): Promise<EmbedderLoad> {

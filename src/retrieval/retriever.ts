@@ -107,7 +107,7 @@ export class Retriever {
     const semantic = !!this.dense && (!filters.locale || !denseLocales || denseLocales.includes(filters.locale));
     const evidence: QueryEvidence = {
       matches: this.articleIndex.search(query, filters.locales),
-      ...(semantic ? await this.semanticEvidence(query) : { similarities: new Map<string, number>() }),
+      ...(semantic ? await this.semanticEvidence(query, filters.locale) : { similarities: new Map<string, number>() }),
     };
     const eligible = (article: Article) => passes(article, filters) && (!filters.locales || filters.locales.includes(article.locale));
     return { evidence, semantic, eligible };
@@ -157,8 +157,8 @@ export class Retriever {
   }
 
   /** The query's vector, and the best cosine similarity per article over its passages, title and alternate questions. */
-  private async semanticEvidence(query: string): Promise<{ similarities: Map<string, number>; vector: Float32Array }> {
-    const [vector] = await this.dense!.embedder.embed([query], 'query');
+  private async semanticEvidence(query: string, locale: string | undefined): Promise<{ similarities: Map<string, number>; vector: Float32Array }> {
+    const [vector] = await this.dense!.embedder.embed([query], 'query', locale);
     return { vector: vector!, similarities: this.dense!.index.bestPerArticle(vector!, DENSE_NEIGHBOURS, (item) => !this.articles.has(item.articleId)) };
   }
 

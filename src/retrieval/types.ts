@@ -39,8 +39,14 @@ export type EmbedKind = 'query' | 'passage';
 export interface Embedder {
   /** Model id, part of every persisted index: a different model means a rebuild. */
   readonly id: string;
+  /** Which build of the model (a hash of its weights), when it can change under the same id: part of the index key too. */
+  readonly revision?: string;
   readonly dimensions: number;
   /** Languages the model understands; absent means all. Other languages are searched lexically only. */
   readonly locales?: readonly string[];
-  embed(texts: readonly string[], kind: EmbedKind): Promise<Float32Array[]>;
+  /**
+   * `locale`, when known, is the texts' language: a combination of models leaves out those that do not read it
+   * (their vectors of a language they do not know are noise); a single model ignores it.
+   */
+  embed(texts: readonly string[], kind: EmbedKind, locale?: string): Promise<Float32Array[]>;
 }

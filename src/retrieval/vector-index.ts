@@ -5,7 +5,15 @@ import type { Embedder } from './types.js';
 import { errorLine } from '../util/errors.js';
 
 /** Something to embed: a chunk of a section, or an article's title or alternate question. */
-export interface VectorItem { key: string; articleId: string; text: string; hash: string }
+export interface VectorItem {
+  key: string;
+  articleId: string;
+  text: string;
+  /** The text's hash: a vector is reused, and the ranker finds a text's vector, by it. */
+  hash: string;
+  /** The article's language, for a combination of models (each reads the languages it knows). */
+  locale?: string;
+}
 
 interface Meta { format: 1; model: string; dimensions: number; builtAt: string; items: Omit<VectorItem, 'text'>[] }
 
@@ -110,24 +118,28 @@ export class VectorIndex {
   static async build(dir: string, embedder: Embedder, items: readonly VectorItem[], previous?: VectorIndex,
     onProgress?: (done: number, total: number) => void): Promise<{ index: VectorIndex; stats: BuildStats }> {
     const started = Date.now();
-    const reusable = previous && previous.model === embedder.id ? previous : undefined;
+    const reusable = previous && previous.model === modelKey(embedder) ? previous : undefined;
     const vectors: (Float32Array | undefined)[] = items.map((item) => reusable?.vectorFor(item.hash));
-    // Batches pad to their longest text, so texts of similar length are embedded together (25-40% faster).
+    // Batches pad to their longest text, so texts of similar length are embedded together (25-40% faster); a
+    // batch holds one language.
     const missing = items.map((item, i) => ({ item, i })).filter(({ i }) => !vectors[i])
-      .sort((a, b) => a.item.text.length - b.item.text.length);
+      .sort((a, b) => (a.item.locale ?? '').localeCompare(b.item.locale ?? '') || a.item.text.length - b.item.text.length);
     const batch = 32;
-    for (let start = 0; start < missing.length; start += batch) {
-      const slice = missing.slice(start, start + batch);
-      const embedded = await embedder.embed(slice.map(({ item }) => item.text), 'passage');
+    for (let start = 0, done = 0; start < missing.length; start = done) {
+      const locale = missing[start]!.item.locale;
+      done = start + 1;
+      while (done < missing.length && done - start < batch && missing[done]!.item.locale === locale) done++;
+      const slice = missing.slice(start, done);
+      const embedded = await embedder.embed(slice.map(({ item }) => item.text), 'passage', locale);
       slice.forEach(({ i }, j) => { vectors[i] = embedded[j]; });
-      onProgress?.(Math.min(start + batch, missing.length), missing.length);
+      onProgress?.(done, missing.length);
     }
     const hnsw = new hnswlib.HierarchicalNSW('cosine', embedder.dimensions);
     hnsw.initIndex(Math.max(1, items.length), 16, 200, 42);
     vectors.forEach((vector, label) => hnsw.addPoint(Array.from(vector!), label));
     const meta: Meta = {
-      format: FORMAT, model: embedder.id, dimensions: embedder.dimensions, builtAt: new Date().toISOString(),
-      items: items.map(({ key, articleId, hash }) => ({ key, articleId, hash })),
+      format: FORMAT, model: modelKey(embedder), dimensions: embedder.dimensions, builtAt: new Date().toISOString(),
+      items: items.map(({ key, articleId, hash, locale }) => ({ key, articleId, hash, ...(locale && { locale }) })),
     };
     await save(dir, hnsw, meta);
     return {
@@ -153,4 +165,9 @@ async function save(dir: string, hnsw: hnswlib.HierarchicalNSW, meta: Meta): Pro
       await rm(path.join(dir, entry), { recursive: true, force: true });
     }
   }
+}
+
+/** What a saved index records as its model: the id, and the revision when the model has one (a rebuilt model re-embeds). */
+export function modelKey(embedder: Pick<Embedder, 'id' | 'revision'>): string {
+  return embedder.revision ? `${embedder.id}@${embedder.revision}` : embedder.id;
 }

@@ -5,7 +5,7 @@ import { main } from '../../src/cli/main.js';
 import { captureIO, tempTree } from '../helpers.js';
 
 describe('escucha index', () => {
-  it('falls back to the bundled English model in one line, embeds English articles once, and reuses them', async () => {
+  it('indexes with the bundled models by default, saying nothing about them, and reuses the vectors', async () => {
     const root = tempTree({
       'knowledge/a.md': '---\ntitle: Reset your password\nlocale: en\n---\nOpen settings.\n',
       'knowledge/b.md': '---\ntitle: B\nstatus: draft\n---\nText.\n',
@@ -14,12 +14,12 @@ describe('escucha index', () => {
     const io = captureIO(root);
     expect(await main(['index'], io)).toBe(0);
     expect(io.out().split('\n')).toEqual([
-      // The model is announced before the embedding it is about.
-      `semantic search with use-lite (en only; other languages lexical): model "Xenova/multilingual-e5-small" is not in ${root}/models/Xenova/multilingual-e5-small and downloads are off (retrieval.embedder.allowRemote)`,
-      'embedding: 2/2',
-      // The English article only: its section and its title; the Spanish one is searched lexically.
-      expect.stringMatching(/^vector index rebuilt \(no saved index\): 2 passages, 2 embedded, 0 reused, [\d.]+ s$/),
-      'index ready: 2 published articles, 2 sections, search mode lexical+use-lite',
+      // One batch per language.
+      'embedding: 2/4',
+      'embedding: 4/4',
+      // Both published articles, Spanish and English: a section and a title each.
+      expect.stringMatching(/^vector index rebuilt \(no saved index\): 4 passages, 4 embedded, 0 reused, [\d.]+ s$/),
+      'index ready: 2 published articles, 2 sections, search mode lexical+escucha-bilingual+use-lite',
       '',
     ]);
     const again = captureIO(root);
@@ -27,10 +27,28 @@ describe('escucha index', () => {
     expect(again.out()).not.toContain('rebuilt');
   });
 
-  it('says in one line that no model is available when the fallback is off, and serves lexical search', async () => {
+  it('falls back to the English model in one line when the bilingual model is missing, embedding English articles only', async () => {
+    const root = tempTree({
+      'knowledge/a.md': '---\ntitle: Reset your password\nlocale: en\n---\nOpen settings.\n',
+      'knowledge/c.md': '---\ntitle: Cambiar la contraseña\nlocale: es\n---\nAbre ajustes.\n',
+      'bot.config.ts': 'export default { retrieval: { embedder: { bilingualDir: "nowhere" } } };\n',
+    });
+    const io = captureIO(root);
+    expect(await main(['index'], io)).toBe(0);
+    expect(io.out().split('\n')).toEqual([
+      // The model is announced before the embedding it is about.
+      `semantic search with use-lite (en only; other languages lexical): escucha-bilingual model file ${root}/nowhere/model.bin is missing (rebuild it with "npm run build:model")`,
+      'embedding: 2/2',
+      expect.stringMatching(/^vector index rebuilt \(no saved index\): 2 passages, 2 embedded, 0 reused, [\d.]+ s$/),
+      'index ready: 2 published articles, 2 sections, search mode lexical+use-lite',
+      '',
+    ]);
+  });
+
+  it('says in one line that no model is available when a transformers model is missing and the fallback is off', async () => {
     const root = tempTree({
       'knowledge/a.md': '---\ntitle: A\n---\nText.\n',
-      'bot.config.ts': 'export default { retrieval: { embedder: { fallback: "none" } } };\n',
+      'bot.config.ts': 'export default { retrieval: { embedder: { provider: "transformers", fallback: "none" } } };\n',
     });
     const io = captureIO(root);
     expect(await main(['index'], io)).toBe(0);

@@ -1,0 +1,54 @@
+import type { Embedder } from './types.js';
+
+/**
+ * Several sentence models read as one: each text's vector is the models' vectors side by side, each scaled by
+ * 1/sqrt(n), so the cosine of two combined vectors is the mean of the models' cosines, and the ranker's vector
+ * classifier learns from all of them at once how much each is worth on this knowledge base. This is how the
+ * bilingual model (Spanish, and questions in one language for articles in the other) and USE-lite (stronger in
+ * English) are used together, and how a larger model a site fetched adds to them rather than replacing them.
+ *
+ * A text whose language is known is read only by the models that read that language (the rest of its vector is
+ * zero): a Spanish question is then compared with an English article through the bilingual model alone, instead
+ * of being pulled towards whatever English words USE-lite guesses from Spanish spelling.
+ */
+export function combineEmbedders(parts: readonly Embedder[]): Embedder {
+  if (parts.length === 1) return parts[0]!;
+  if (!parts.length) throw new Error('combineEmbedders needs at least one model');
+  const scale = 1 / Math.sqrt(parts.length);
+  const dimensions = parts.reduce((sum, p) => sum + p.dimensions, 0);
+  // A model that reads every language (no locales) makes the whole read every language; otherwise the union.
+  const locales = parts.some((p) => !p.locales) ? undefined : [...new Set(parts.flatMap((p) => p.locales!))];
+  const revisions = parts.flatMap((p) => (p.revision ? [p.revision] : []));
+  return {
+    id: parts.map((p) => p.id).join('+'),
+    ...(revisions.length && { revision: revisions.join('+') }),
+    dimensions,
+    ...(locales && { locales }),
+    async embed(texts, kind, locale) {
+      const reads = (p: Embedder) => !locale || !p.locales || p.locales.includes(locale);
+      // A text in a language no model reads keeps them all: some signal beats none.
+      const used = parts.some(reads) ? reads : () => true;
+      const each = await Promise.all(parts.map((p) => (used(p) ? p.embed(texts, kind, locale) : undefined)));
+      return texts.map((_, t) => {
+        const out = new Float32Array(dimensions);
+        let offset = 0;
+        each.forEach((vectors, m) => {
+          const v = vectors?.[t];
+          if (v) for (let j = 0; j < v.length; j++) out[offset + j] = v[j]! * scale;
+          offset += parts[m]!.dimensions;
+        });
+        return normalised(out);
+      });
+    },
+  };
+}
+
+/** Renormalised: a model that gives a text the zero vector (no word it knows) leaves the others' share whole. */
+function normalised(v: Float32Array): Float32Array {
+  let norm = 0;
+  for (const x of v) norm += x * x;
+  if (norm === 0) return v;
+  const inv = 1 / Math.sqrt(norm);
+  for (let i = 0; i < v.length; i++) v[i] = v[i]! * inv;
+  return v;
+}
