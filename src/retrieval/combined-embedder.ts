@@ -24,6 +24,7 @@ export function combineEmbedders(parts: readonly Embedder[]): Embedder {
     ...(revisions.length && { revision: revisions.join('+') }),
     dimensions,
     ...(locales && { locales }),
+    parts,
     async embed(texts, kind, locale) {
       const reads = (p: Embedder) => !locale || !p.locales || p.locales.includes(locale);
       // A text in a language no model reads keeps them all: some signal beats none.

@@ -10,7 +10,9 @@ import type { Embedder } from './types.js';
 import { calibrate, calibrationKey, DEFAULT_CALIBRATION, scaleFor, type Calibration } from './calibration.js';
 import { candidateScore, fuse } from './fusion.js';
 import { DENSE_NEIGHBOURS, type Ranker, type RankerDense } from './ranker.js';
+import { StaticModel } from './static-model.js';
 import type { VectorIndex } from './vector-index.js';
+import { WordTranslator } from './word-translator.js';
 
 /** Semantic search, when a model is available: the embedder for queries and the index of passages. */
 export interface DenseSearch { embedder: Embedder; index: VectorIndex; weight: number }
@@ -23,6 +25,10 @@ export class Retriever {
   private readonly articles = new Map<string, Article>();
   private readonly articleIndex: LexicalIndex;
   private readonly sectionIndex: LexicalIndex;
+  /** The languages articles are written in. */
+  private readonly articleLocales: ReadonlySet<string>;
+  /** With the bilingual model: a question in a language no article is in gets the articles' words too. */
+  private readonly translator?: WordTranslator;
 
   /** How similarities read: above what the model scores unrelated texts, for articles the model reads. */
   readonly evidenceScale: EvidenceScale;
@@ -37,6 +43,9 @@ export class Retriever {
     this.evidenceScale = dense ? denseScale(dense.index, dense.embedder.locales) : LEXICAL_SCALE;
     const published = knowledge.published;
     for (const article of published) this.articles.set(article.id, article);
+    this.articleLocales = new Set(published.map((a) => a.locale));
+    const bilingual = dense && bilingualModelOf(dense.embedder);
+    if (bilingual) this.translator = new WordTranslator(bilingual, published);
     this.articleIndex = new LexicalIndex(published.map((a) => articleDoc(a)));
     this.sectionIndex = new LexicalIndex(published.flatMap((a) => a.sections.map((s) => ({
       key: sectionKey(a, s),
@@ -85,32 +94,36 @@ export class Retriever {
   }
 
   async search(query: string, filters: SearchFilters = {}, limit = 10): Promise<SearchResult> {
-    const { evidence, semantic, eligible } = await this.gather(query, filters);
+    const { evidence, semantic, eligible, words } = await this.gather(query, filters);
     const ranker = this.ranker;
-    let hits = ranker ? this.rankedHits(ranker, query, evidence, eligible) : this.fusedHits(evidence, eligible);
+    let hits = ranker ? this.rankedHits(ranker, words, evidence, eligible) : this.fusedHits(evidence, eligible);
     hits = preferLocale(hits, filters.locale);
     hits.sort((a, b) => compareHits(a, b));
     hits = hits.slice(0, limit);
-    this.pickSections(query, hits);
+    this.pickSections(words, hits);
     return { hits, mode: semantic ? this.mode : 'lexical' };
   }
 
   /** The ranker's candidate topics for a query, with their signals before fusion (for fitting and explaining). */
   async candidates(query: string, filters: SearchFilters = {}): Promise<Candidate[]> {
     if (!this.ranker) return [];
-    const { evidence, eligible } = await this.gather(query, filters);
-    return candidateTopics(query, evidence, this.sourcesOf(this.ranker), eligible);
+    const { evidence, eligible, words } = await this.gather(query, filters);
+    return candidateTopics(words, evidence, this.sourcesOf(this.ranker), eligible);
   }
 
   private async gather(query: string, filters: SearchFilters) {
     const denseLocales = this.dense?.embedder.locales;
     const semantic = !!this.dense && (!filters.locale || !denseLocales || denseLocales.includes(filters.locale));
+    // The words matched: the question's, and in a language no article is written in, their translations too.
+    const foreign = semantic && !!filters.locale && !this.articleLocales.has(filters.locale);
+    const translated = foreign && this.translator ? this.translator.translate(query, filters.locale!) : [];
+    const words = translated.length ? `${query} ${translated.join(' ')}` : query;
     const evidence: QueryEvidence = {
-      matches: this.articleIndex.search(query, filters.locales),
+      matches: this.articleIndex.search(words, filters.locales),
       ...(semantic ? await this.semanticEvidence(query, filters.locale) : { similarities: new Map<string, number>() }),
     };
     const eligible = (article: Article) => passes(article, filters) && (!filters.locales || filters.locales.includes(article.locale));
-    return { evidence, semantic, eligible };
+    return { evidence, semantic, eligible, words };
   }
 
   private sourcesOf(ranker: Ranker): CandidateSources {
@@ -181,6 +194,12 @@ export class Retriever {
   }
 }
 
+
+/** The bilingual model, alone or in a combination. */
+function bilingualModelOf(embedder: Embedder): StaticModel | undefined {
+  if (embedder instanceof StaticModel) return embedder;
+  return embedder.parts?.find((p): p is StaticModel => p instanceof StaticModel);
+}
 
 function passes(article: Article, filters: SearchFilters): boolean {
   if (filters.product && article.product && article.product !== filters.product) return false;

@@ -44,6 +44,8 @@ export interface Embedder {
   readonly dimensions: number;
   /** Languages the model understands; absent means all. Other languages are searched lexically only. */
   readonly locales?: readonly string[];
+  /** The models a combination is made of (combineEmbedders). */
+  readonly parts?: readonly Embedder[];
   /**
    * `locale`, when known, is the texts' language: a combination of models leaves out those that do not read it
    * (their vectors of a language they do not know are noise); a single model ignores it.

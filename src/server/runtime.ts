@@ -76,6 +76,8 @@ export class Runtime {
     // Stopped while the index was being built: nothing else is opened.
     if (this.closed) return;
     for (const line of describeModel(build.model)) this.log.info(line);
+    const { articles } = build.retriever.size;
+    this.log.info(`search: ${build.retriever.mode}, ${articles} published article${articles === 1 ? '' : 's'}`);
     const store = openStore({ dataDir: this.config.data.dir });
     const bot = composeBot({
       config: this.config, search: live, store, now: this.now,

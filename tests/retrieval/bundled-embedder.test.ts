@@ -103,7 +103,8 @@ describe('the bundled models', () => {
     const result = await first.retriever.search('olvidé mi contraseña', { locale: 'es' });
     expect(result.mode).toBe('lexical+escucha-bilingual+use-lite');
     expect(result.hits[0]!.article.id).toBe('change-password');
-    expect(result.hits[0]!.signals.lexical).toBe(0);
+    // The question's words translated into the articles' words: "contraseña" meets "password" in the lexical index.
+    expect(result.hits[0]!.signals.lexical).toBeGreaterThan(0);
     const lexicalOnly = await buildRetrieval(kb, { ...retrieval, dataDir: tempTree({}), embedder: settings({ provider: 'none' }) });
     expect((await lexicalOnly.retriever.search('olvidé mi contraseña', { locale: 'es' })).hits[0]?.article.id).not.toBe('change-password');
 
