@@ -61,8 +61,8 @@ export function retrievalSettings(config: Config, embedder?: string): RetrievalS
  */
 export function vectorItems(kb: KnowledgeBase, chunkMaxChars: number, locales?: readonly string[]): VectorItem[] {
   return kb.published.filter((a) => !locales || locales.includes(a.locale)).flatMap((article) => [
-    ...chunkArticle(article, chunkMaxChars).map((c) => ({ key: c.id, articleId: article.id, text: c.text, hash: c.hash, locale: article.locale })),
-    ...[article.title, ...article.questions].map((text, i) => ({ key: `${article.id}?${i}`, articleId: article.id, text, hash: sha256(text), locale: article.locale })),
+    ...chunkArticle(article, chunkMaxChars).map((c) => ({ key: c.id, articleId: article.id, text: c.text, hash: c.hash })),
+    ...[article.title, ...article.questions].map((text, i) => ({ key: `${article.id}?${i}`, articleId: article.id, text, hash: sha256(text) })),
   ]);
 }
 
@@ -137,5 +137,5 @@ const denseOf = (retriever: Retriever) => {
 
 function sameItems(index: VectorIndex, items: readonly VectorItem[]): boolean {
   const saved = index.meta.items;
-  return saved.length === items.length && saved.every((s, i) => s.key === items[i]!.key && s.hash === items[i]!.hash && s.locale === items[i]!.locale);
+  return saved.length === items.length && saved.every((s, i) => s.key === items[i]!.key && s.hash === items[i]!.hash);
 }

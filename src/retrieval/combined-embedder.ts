@@ -7,8 +7,8 @@ import type { Embedder } from './types.js';
  * bilingual model (Spanish, and questions in one language for articles in the other) and USE-lite (stronger in
  * English) are used together, and how a larger model a site fetched adds to them rather than replacing them.
  *
- * A text whose language is known is read only by the models that read that language (the rest of its vector is
- * zero): a Spanish question is then compared with an English article through the bilingual model alone, instead
+ * Given a language, a text is read only by the models that read it (the rest of its vector is zero): a Spanish
+ * question on an English help center is then compared with the articles through the bilingual model alone, instead
  * of being pulled towards whatever English words USE-lite guesses from Spanish spelling.
  */
 export function combineEmbedders(parts: readonly Embedder[]): Embedder {

@@ -114,13 +114,16 @@ export class Retriever {
   private async gather(query: string, filters: SearchFilters) {
     const denseLocales = this.dense?.embedder.locales;
     const semantic = !!this.dense && (!filters.locale || !denseLocales || denseLocales.includes(filters.locale));
-    // The words matched: the question's, and in a language no article is written in, their translations too.
+    // A question in a language no article is written in is matched by its words and their translations into the
+    // articles' words, and read only by the models that read its language: a model that does not (USE-lite in
+    // Spanish) would compare its guess at foreign words with the articles. Any other question is read by every
+    // model, as the passages were: USE-lite's reading of Spanish still helps Spanish questions find Spanish articles.
     const foreign = semantic && !!filters.locale && !this.articleLocales.has(filters.locale);
     const translated = foreign && this.translator ? this.translator.translate(query, filters.locale!) : [];
     const words = translated.length ? `${query} ${translated.join(' ')}` : query;
     const evidence: QueryEvidence = {
       matches: this.articleIndex.search(words, filters.locales),
-      ...(semantic ? await this.semanticEvidence(query, filters.locale) : { similarities: new Map<string, number>() }),
+      ...(semantic ? await this.semanticEvidence(query, foreign ? filters.locale : undefined) : { similarities: new Map<string, number>() }),
     };
     const eligible = (article: Article) => passes(article, filters) && (!filters.locales || filters.locales.includes(article.locale));
     return { evidence, semantic, eligible, words };

@@ -5,15 +5,7 @@ import type { Embedder } from './types.js';
 import { errorLine } from '../util/errors.js';
 
 /** Something to embed: a chunk of a section, or an article's title or alternate question. */
-export interface VectorItem {
-  key: string;
-  articleId: string;
-  text: string;
-  /** The text's hash: a vector is reused, and the ranker finds a text's vector, by it. */
-  hash: string;
-  /** The article's language, for a combination of models (each reads the languages it knows). */
-  locale?: string;
-}
+export interface VectorItem { key: string; articleId: string; text: string; hash: string }
 
 interface Meta { format: 1; model: string; dimensions: number; builtAt: string; items: Omit<VectorItem, 'text'>[] }
 
@@ -120,26 +112,22 @@ export class VectorIndex {
     const started = Date.now();
     const reusable = previous && previous.model === modelKey(embedder) ? previous : undefined;
     const vectors: (Float32Array | undefined)[] = items.map((item) => reusable?.vectorFor(item.hash));
-    // Batches pad to their longest text, so texts of similar length are embedded together (25-40% faster); a
-    // batch holds one language.
+    // Batches pad to their longest text, so texts of similar length are embedded together (25-40% faster).
     const missing = items.map((item, i) => ({ item, i })).filter(({ i }) => !vectors[i])
-      .sort((a, b) => (a.item.locale ?? '').localeCompare(b.item.locale ?? '') || a.item.text.length - b.item.text.length);
+      .sort((a, b) => a.item.text.length - b.item.text.length);
     const batch = 32;
-    for (let start = 0, done = 0; start < missing.length; start = done) {
-      const locale = missing[start]!.item.locale;
-      done = start + 1;
-      while (done < missing.length && done - start < batch && missing[done]!.item.locale === locale) done++;
-      const slice = missing.slice(start, done);
-      const embedded = await embedder.embed(slice.map(({ item }) => item.text), 'passage', locale);
+    for (let start = 0; start < missing.length; start += batch) {
+      const slice = missing.slice(start, start + batch);
+      const embedded = await embedder.embed(slice.map(({ item }) => item.text), 'passage');
       slice.forEach(({ i }, j) => { vectors[i] = embedded[j]; });
-      onProgress?.(done, missing.length);
+      onProgress?.(Math.min(start + batch, missing.length), missing.length);
     }
     const hnsw = new hnswlib.HierarchicalNSW('cosine', embedder.dimensions);
     hnsw.initIndex(Math.max(1, items.length), 16, 200, 42);
     vectors.forEach((vector, label) => hnsw.addPoint(Array.from(vector!), label));
     const meta: Meta = {
       format: FORMAT, model: modelKey(embedder), dimensions: embedder.dimensions, builtAt: new Date().toISOString(),
-      items: items.map(({ key, articleId, hash, locale }) => ({ key, articleId, hash, ...(locale && { locale }) })),
+      items: items.map(({ key, articleId, hash }) => ({ key, articleId, hash })),
     };
     await save(dir, hnsw, meta);
     return {

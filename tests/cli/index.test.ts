@@ -14,8 +14,6 @@ describe('escucha index', () => {
     const io = captureIO(root);
     expect(await main(['index'], io)).toBe(0);
     expect(io.out().split('\n')).toEqual([
-      // One batch per language.
-      'embedding: 2/4',
       'embedding: 4/4',
       // Both published articles, Spanish and English: a section and a title each.
       expect.stringMatching(/^vector index rebuilt \(no saved index\): 4 passages, 4 embedded, 0 reused, [\d.]+ s$/),
