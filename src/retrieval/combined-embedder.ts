@@ -1,8 +1,9 @@
 import type { Embedder } from './types.js';
 
 /**
- * Several sentence models read as one: each text's vector is the models' vectors side by side, each scaled by
- * 1/sqrt(n), so the cosine of two combined vectors is the mean of the models' cosines, and the ranker's vector
+ * Several sentence models read as one: each text's vector is the models' vectors side by side, each scaled by the
+ * square root of its share (`shares`, default equal), so the cosine of two combined vectors is the models' cosines
+ * averaged with those weights, and the ranker's vector
  * classifier learns from all of them at once how much each is worth on this knowledge base. This is how the
  * bilingual model (Spanish, and questions in one language for articles in the other) and USE-lite (stronger in
  * English) are used together, and how a larger model a site fetched adds to them rather than replacing them.
@@ -11,10 +12,11 @@ import type { Embedder } from './types.js';
  * question on an English help center is then compared with the articles through the bilingual model alone, instead
  * of being pulled towards whatever English words USE-lite guesses from Spanish spelling.
  */
-export function combineEmbedders(parts: readonly Embedder[]): Embedder {
+export function combineEmbedders(parts: readonly Embedder[], shares?: readonly number[]): Embedder {
   if (parts.length === 1) return parts[0]!;
   if (!parts.length) throw new Error('combineEmbedders needs at least one model');
-  const scale = 1 / Math.sqrt(parts.length);
+  const total = shares ? shares.reduce((a, b) => a + b, 0) : parts.length;
+  const scales = parts.map((_, i) => Math.sqrt((shares?.[i] ?? 1) / total));
   const dimensions = parts.reduce((sum, p) => sum + p.dimensions, 0);
   // A model that reads every language (no locales) makes the whole read every language; otherwise the union.
   const locales = parts.some((p) => !p.locales) ? undefined : [...new Set(parts.flatMap((p) => p.locales!))];
@@ -35,7 +37,7 @@ export function combineEmbedders(parts: readonly Embedder[]): Embedder {
         let offset = 0;
         each.forEach((vectors, m) => {
           const v = vectors?.[t];
-          if (v) for (let j = 0; j < v.length; j++) out[offset + j] = v[j]! * scale;
+          if (v) for (let j = 0; j < v.length; j++) out[offset + j] = v[j]! * scales[m]!;
           offset += parts[m]!.dimensions;
         });
         return normalised(out);

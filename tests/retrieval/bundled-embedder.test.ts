@@ -41,6 +41,9 @@ describe('several models read as one', () => {
     const [x, y] = await both.embed(['x', 'y'], 'query');
     expect(dot(x!, x!)).toBeCloseTo(1, 6);
     expect(dot(x!, y!)).toBeCloseTo((0.6 + 1) / 2, 6);
+    // With shares 1:3 the cosines are averaged with those weights.
+    const [wx, wy] = await combineEmbedders([a, b], [1, 3]).embed(['x', 'y'], 'query');
+    expect(dot(wx!, wy!)).toBeCloseTo((0.6 * 1 + 1 * 3) / 4, 6);
     // A model that reads every language makes the whole read every language.
     expect(combineEmbedders([a, fixed('c', { x: [1] })]).locales).toBeUndefined();
   });
