@@ -134,11 +134,13 @@ async function crossValidate(articles: readonly Article[], dense: RankerDense | 
   settings: RankerSettings, pause: Pause) {
   const random = seededRandom(settings.seed);
   const topics = [...groupByTopic(articles).keys()];
-  const questionFold = new Map(articles.map((a) => [a.id, Math.floor(random() * settings.folds)]));
+  // Per topic, not per article: translations list their questions in the same order, so a question held out is
+  // held out in every language (its translation left in training would make the fit overconfident).
+  const questionFold = new Map(topics.map((t) => [t, Math.floor(random() * settings.folds)]));
   const plan: FoldPlan = {
     // Shuffled once, so neighbouring topics (often siblings) do not leave together.
     topicGroup: new Map(shuffled(topics, random).map((t, i) => [t, i % settings.topicGroups])),
-    foldOf: (a, i) => (questionFold.get(a.id)! + i) % settings.folds,
+    foldOf: (a, i) => (questionFold.get(topicKeyOf(a))! + i) % settings.folds,
   };
   const samples: FusionSample[] = [];
   const outOfScopeSample: boolean[] = [];
