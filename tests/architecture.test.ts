@@ -12,10 +12,10 @@ import { PROJECT_ROOT } from './helpers.js';
  *
  * Imports are read with the TypeScript parser from every src/**\/*.ts: `import` and `export ... from` declarations,
  * dynamic `import('...')` and `require('...')` with a literal name, and `import('...')` types. All of them count for
- * better-sqlite3 (a `Database` type outside the store is the store leaking). The cycle check EXCLUDES type-only
- * imports (`import type`, `export type ... from`, `import('...')` types): they are erased when compiled, so they
- * cannot make a load-order cycle. (With them included there is today a cycle of types through config, retrieval and
- * dialogue.) `import { type A }` is not type-only: under verbatimModuleSyntax it still loads the module.
+ * better-sqlite3 (a `Database` type outside the store is the store leaking), and for the cycles: a cycle of types
+ * alone loads fine, but it still ties two modules together. Folders are checked as well as files: the pipeline's
+ * folders (knowledge, retrieval, dialogue, outcomes...; config and the CLI and server that compose them on top)
+ * depend on each other one way.
  */
 
 const SRC = path.join(PROJECT_ROOT, 'src');
@@ -64,8 +64,21 @@ function importGraph(files: readonly string[], read: (file: string) => string): 
   const known = new Set(files);
   return new Map(files.map((file) => [
     file,
-    [...new Set(importsOf(file, read(file)).flatMap((i) => (i.typeOnly ? [] : resolveRelative(file, i.name, known) ?? [])))],
+    [...new Set(importsOf(file, read(file)).flatMap((i) => resolveRelative(file, i.name, known) ?? []))],
   ]));
+}
+
+/** The same graph between the folders of src/ (a file directly in src/ is its own node). */
+function folderGraph(files: ReadonlyMap<string, readonly string[]>): Map<string, string[]> {
+  const folderOf = (file: string) => path.relative(SRC, file).split(path.sep)[0]!;
+  const graph = new Map<string, Set<string>>();
+  for (const [file, imports] of files) {
+    const from = folderOf(file);
+    const targets = graph.get(from) ?? new Set<string>();
+    graph.set(from, targets);
+    for (const target of imports) if (folderOf(target) !== from) targets.add(folderOf(target));
+  }
+  return new Map([...graph].map(([folder, targets]) => [folder, [...targets]]));
 }
 
 /** One cycle of the graph (its files, the first repeated at the end), or undefined when there is none. */
@@ -119,8 +132,17 @@ describe('architecture', () => {
     expect(offenders.map(relative)).toEqual([]);
   });
 
-  it('has no import cycle between source files (type-only imports excluded)', () => {
+  it('has no import cycle between source files, types included', () => {
     expect(findCycle(importGraph(files, read))?.map(relative)).toBeUndefined();
+  });
+
+  it('has no import cycle between the folders of the pipeline', () => {
+    const folders = folderGraph(importGraph(files, read));
+    expect(findCycle(folders)).toBeUndefined();
+    // The data flows one way: knowledge before retrieval before dialogue before outcomes.
+    expect(folders.get('knowledge')).not.toContain('retrieval');
+    expect(folders.get('retrieval')).not.toContain('dialogue');
+    expect(folders.get('dialogue')).not.toContain('outcomes');
   });
 
   it('finds a cycle when there is one', () => {

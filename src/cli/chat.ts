@@ -1,12 +1,13 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, retrievalSettings } from '../config/index.js';
 import { renderReply } from '../dialogue/render.js';
 import type { TurnResult } from '../dialogue/types.js';
-import { LiveRetrieval, retrievalSettings } from '../retrieval/index.js';
+import { LiveRetrieval } from '../retrieval/index.js';
 import { composeBot } from '../server/compose.js';
 import { openStore } from '../store/index.js';
-import { describeModel, describeReload, progressReporter } from './index-command.js';
+import { describeModel, describeReload } from '../retrieval/describe.js';
+import { progressReporter } from './index-command.js';
 import type { CliIO } from './io.js';
 import { errorLine } from '../util/errors.js';
 

@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Config } from '../config/index.js';
-import { DialogueEngine, engineSettings } from '../dialogue/engine.js';
+import { engineSettings, retrievalSettings, type Config } from '../config/index.js';
+import { DialogueEngine } from '../dialogue/engine.js';
 import { MemoryConversationStore } from '../dialogue/state.js';
 import type { Decision, TurnResult } from '../dialogue/types.js';
 import { loadKnowledge } from '../knowledge/index.js';
-import { buildRetrieval, retrievalSettings } from '../retrieval/index.js';
+import { buildRetrieval } from '../retrieval/index.js';
 import { latencySummary, round } from '../util/stats.js';
 import { UsageError } from './io.js';
 

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { loadConfig, type Config } from '../config/index.js';
+import { type Config, loadConfig, retrievalSettings } from '../config/index.js';
 import { decideFromHits } from '../dialogue/policy.js';
 import { loadKnowledge } from '../knowledge/index.js';
 import {
-  buildRetrieval, DEFAULT_FUSION, fitFusion, fitPlatt, GENERIC_SEMANTIC, retrievalSettings, SIGNALS, STATIC_MODEL_ID, USE_LITE_ID, type FusionSample,
+  buildRetrieval, DEFAULT_FUSION, fitFusion, fitPlatt, GENERIC_SEMANTIC, SIGNALS, STATIC_MODEL_ID, USE_LITE_ID, type FusionSample,
 } from '../retrieval/index.js';
 import { buildEvalSets, type EvalSet } from './eval-sets.js';
-import { describeBuild, describeModel } from './index-command.js';
+import { describeBuild, describeModel } from '../retrieval/describe.js';
 import { evaluateDialogue, formatDialogueReport } from './eval-dialogue.js';
 import { emotionEvalCommand } from './eval-emotion.js';
 import { UsageError, type CliIO } from './io.js';

@@ -1,20 +1,21 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, retrievalSettings } from '../config/index.js';
 import { loadKnowledge, type KnowledgeOptions } from '../knowledge/index.js';
 import {
-  buildRetrieval, LiveRetrieval, loadEmbedder, retrievalSettings,
-  type EmbedderLoad, type LiveReload, type RetrievalBuild, type RetrievalSettings,
+  buildRetrieval, LiveRetrieval, loadEmbedder, type EmbedderLoad, type LiveReload, type RetrievalBuild, type RetrievalSettings,
 } from '../retrieval/index.js';
+import { describeBuild, describeModel, describeReload } from '../retrieval/describe.js';
 import { plural, whenStopped, type CliIO } from './io.js';
 
-export const INDEX_HELP = `Usage: escucha index [--knowledge DIR] [--data DIR] [--embedder lexical|use-lite|MODEL] [--watch]
+export const INDEX_HELP = `Usage: escucha index [--knowledge DIR] [--data DIR] [--embedder lexical|bundled|escucha-bilingual|use-lite|MODEL] [--watch]
 
 Builds or refreshes the search index of the knowledge folder, re-embedding only what changed.
-The configured sentence model is loaded from retrieval.embedder.modelsDir (downloaded only when allowRemote is on
-and the hub answers). When it is missing, the English Universal Sentence Encoder lite that ships with Escucha is
-used for English articles (retrieval.embedder.fallback), and the command says so in one line; with no model at
-all, search runs on the lexical index alone, which needs no build.
+By default the models that ship with Escucha are used together (retrieval.embedder.provider "bundled"): its own
+Spanish + English model (models/escucha-bilingual) and the English Universal Sentence Encoder lite; nothing is
+downloaded. When one of them cannot be loaded the other runs and the command says why in one line; a
+transformers.js model (provider "transformers") is added to them when it loads from retrieval.embedder.modelsDir.
+With no model at all, search runs on the lexical index alone, which needs no build.
 
   --watch  keep running after the build: every file saved, added or deleted in the knowledge folder is re-indexed
            within a second or two, with one line per reload and the errors of the files changed; Ctrl-C stops
@@ -34,27 +35,6 @@ export function progressReporter(io: CliIO, label: string): (done: number, total
       if (tenth !== lastPlain) { lastPlain = tenth; io.stdout(`${label}: ${done}/${total}\n`); }
     }
   };
-}
-
-/** What runs for semantic search, in one line when it is not the configured model. */
-export function describeModel(load: EmbedderLoad): string[] {
-  if (!load.embedder) return [`semantic search off: ${load.reason}; serving with the lexical index alone`];
-  const { id, locales } = load.embedder;
-  return load.fallbackBecause
-    ? [`semantic search with ${id}${locales ? ` (${locales.join(', ')} only; other languages lexical)` : ''}: ${load.fallbackBecause}`]
-    : [];
-}
-
-/** What the build did, and which confidences are not calibrated for the model that runs. */
-export function describeBuild(build: RetrievalBuild): string[] {
-  const lines: string[] = [];
-  if (build.built) {
-    lines.push(`vector index rebuilt (${build.built.reason}): ${build.built.items} passages, ${build.built.embedded} embedded, ${build.built.reused} reused, ${build.built.seconds.toFixed(1)} s`);
-  }
-  if (build.retriever.semanticCalibrationIsGeneric) {
-    lines.push(`confidence for ${build.retriever.semanticModel?.id} uses the generic semantic calibration (none was fitted for this model)`);
-  }
-  return lines;
 }
 
 export async function indexCommand(args: string[], io: CliIO): Promise<number> {
@@ -109,16 +89,4 @@ async function watchIndex(io: CliIO, knowledge: KnowledgeOptions, settings: Retr
   await whenStopped(io.signal);
   await live.close();
   return 0;
-}
-
-/** One line for the reload, then the errors it brought, as escucha lint prints them. */
-export function describeReload(reload: LiveReload, dir: string, shown: (file: string) => string): string[] {
-  const removed = new Set(reload.removed);
-  const names = reload.files.map((rel) => `${shown(path.join(dir, rel))}${removed.has(rel) ? ' (deleted)' : ''}`);
-  const listed = !names.length ? shown(dir)
-    : names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
-  return [
-    `reloaded ${listed}: ${plural(reload.articles, 'published article')} in ${reload.seconds.toFixed(2)} s`,
-    ...reload.diagnostics.filter((d) => d.severity === 'error').map((d) => `${shown(d.file)}:${d.line}: error: ${d.message}`),
-  ];
 }

@@ -23,7 +23,7 @@ export const processIO = (): CliIO => ({
 export class UsageError extends Error {}
 
 /** "1 file", "2 files": English, for operators' command-line output only. */
-export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+export { plural } from '../util/text.js';
 
 /** Resolves when `signal` aborts or, without one, on the first SIGINT or SIGTERM (a second one then kills). */
 export function whenStopped(signal?: AbortSignal): Promise<void> {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { configKeysAt, configSchema, type Config, type ConfigInput } from './schema.js';
-import { formatIssues, type FormattedIssue } from './issues.js';
+import { formatIssues, type FormattedIssue } from '../util/zod-issues.js';
 
 export class ConfigError extends Error {
   constructor(readonly source: string, readonly problems: FormattedIssue[]) {

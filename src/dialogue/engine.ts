@@ -1,7 +1,4 @@
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Config } from '../config/index.js';
-import { loadLexicon } from '../emotion/index.js';
 import { AgentSide } from './agent-side.js';
 import { AnswerStep } from './answer-step.js';
 import { Articles } from './articles.js';
@@ -21,23 +18,6 @@ import { Turn } from './turn.js';
 import type { EngineEvent, TurnInput, TurnResult } from './types.js';
 
 export type { EmotionPolicy, EngineOptions } from './options.js';
-
-/** The engine's settings from the configuration; the search, store and event sink are the caller's. */
-export function engineSettings(config: Config): Omit<EngineOptions, 'search' | 'store' | 'onEvent' | 'now' | 'availability'> {
-  const { emotion, handoff } = config;
-  return {
-    locales: config.locales, thresholds: config.dialogue.thresholds, messages: config.dialogue.messages,
-    company: config.company.name, maxReplyChars: config.dialogue.maxReplyChars, inactivityMinutes: config.dialogue.inactivityMinutes,
-    ...(config.company.helpCenterUrl && { helpCenterUrl: config.company.helpCenterUrl }),
-    emotion: {
-      handoffLevel: emotion.handoffLevel, mildLevel: emotion.mildLevel,
-      trend: { threshold: emotion.handoffLevel, window: emotion.rising.window, minRise: emotion.rising.minRise, risingThreshold: emotion.rising.level },
-      lexicons: new Map(Object.entries(emotion.lexicons).map(([locale, file]) => [locale, loadLexicon(locale, path.resolve(config.root, file))])),
-    },
-    handoff: { afterFailures: handoff.afterFailures, expectedWaitMinutes: handoff.expectedWaitMinutes },
-    surveys: { enabled: config.surveys.enabled, comment: config.surveys.comment },
-  };
-}
 
 /**
  * The conversation engine: a customer's message and conversation id in; replies, the decision and events out.

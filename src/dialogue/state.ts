@@ -1,4 +1,4 @@
-import type { Decision, HandoffReason } from './types.js';
+import type { Decision, HandoffReason } from './decisions.js';
 
 export interface TurnRecord {
   /** `agent`: a person of the team, writing through the bot while they have the conversation. */

@@ -3,7 +3,9 @@ import type { SearchFilters, SearchResult } from '../retrieval/index.js';
 import type { Reply } from './render.js';
 import type { TurnRecord } from './state.js';
 
-export type Decision = 'answer' | 'clarify' | 'fallback' | 'handoff' | 'smalltalk';
+import type { Decision, HandoffReason } from './decisions.js';
+
+export type { Decision, HandoffReason };
 
 /** One customer message, as any channel hands it to the engine. */
 export interface TurnInput {
@@ -17,9 +19,6 @@ export interface TurnInput {
 }
 
 export interface UsedArticle { id: string; title: string; confidence: number; section?: string }
-
-/** Why a conversation went to a person. */
-export type HandoffReason = 'asked' | 'escalate' | 'failures' | 'frustration';
 
 /** How the customer feels, as the emotion module read it: this message, and the conversation so far. */
 export interface EmotionReading {

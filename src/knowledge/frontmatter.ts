@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatIssues } from '../config/issues.js';
+import { formatIssues } from '../util/zod-issues.js';
 
 const text = z.string({ error: 'text' }).trim().min(1, { error: 'non-empty text' });
 const textList = z.array(z.union([z.string(), z.number()]).transform(String), { error: 'a list of text' });

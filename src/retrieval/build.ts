@@ -1,11 +1,8 @@
 import path from 'node:path';
-import type { Config } from '../config/index.js';
 import { sha256 } from '../util/hash.js';
 import { chunkArticle, type KnowledgeBase } from '../knowledge/index.js';
-import { BUNDLED, loadEmbedder, type EmbedderLoad, type EmbedderSettings, type OfflineModels } from './embedder.js';
-import { STATIC_MODEL_ID } from './static-model.js';
+import { loadEmbedder, type EmbedderLoad, type EmbedderSettings } from './embedder.js';
 import { Retriever } from './retriever.js';
-import { USE_LITE_ID } from './use-lite.js';
 import type { Calibration } from './calibration.js';
 import { trainRanker, type Ranker, type RankerStats } from './ranker.js';
 import { modelKey, VectorIndex, type BuildStats, type VectorItem } from './vector-index.js';
@@ -34,25 +31,6 @@ export interface RetrievalBuild {
   built?: BuildStats & { reason: string };
   /** What the ranker was trained on, and how long it took; absent when it is off. */
   ranker?: RankerStats;
-}
-
-/**
- * The retrieval settings of a configuration; `embedder` overrides the models: `lexical` turns semantic search off,
- * `bundled`, `escucha-bilingual` and `use-lite` name the models that ship, anything else a transformers.js model
- * (alone, with no fallback: an evaluation measures what was asked for or fails).
- */
-export function retrievalSettings(config: Config, embedder?: string): RetrievalSettings {
-  const offline: readonly string[] = [BUNDLED, STATIC_MODEL_ID, USE_LITE_ID];
-  const model = embedder === 'lexical' ? { provider: 'none' as const }
-    : embedder && offline.includes(embedder) ? { provider: embedder as OfflineModels }
-    : embedder ? { model: embedder, provider: 'transformers' as const, fallback: 'none' as const } : {};
-  return {
-    dataDir: config.data.dir,
-    chunkMaxChars: config.knowledge.chunkMaxChars,
-    embedder: { ...config.retrieval.embedder, ...model },
-    denseWeight: config.retrieval.denseWeight,
-    ranker: config.retrieval.ranker,
-  };
 }
 
 /**

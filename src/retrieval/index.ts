@@ -2,7 +2,7 @@ export { Retriever } from './retriever.js';
 export { LexicalIndex, type LexicalDoc, type LexicalMatch } from './lexical.js';
 export { analyzerFor, normalizeWords, type Analyzer } from './analyzer.js';
 export type { SearchFilters, SearchHit, SearchResult, Embedder, EmbedKind } from './types.js';
-export { buildRetrieval, retrievalSettings, vectorItems, type RetrievalBuild, type RetrievalSettings } from './build.js';
+export { buildRetrieval, vectorItems, type RetrievalBuild, type RetrievalSettings } from './build.js';
 export { BUNDLED, loadEmbedder, type EmbedderLoad, type EmbedderSettings, type OfflineModels } from './embedder.js';
 export { combineEmbedders } from './combined-embedder.js';
 export { loadStaticModel, STATIC_MODEL_ID } from './static-model.js';

@@ -1,5 +1,5 @@
-import type { Config } from '../config/index.js';
-import { DialogueEngine, engineSettings } from '../dialogue/engine.js';
+import { engineSettings, type Config } from '../config/index.js';
+import { DialogueEngine } from '../dialogue/engine.js';
 import type { EngineEvent, KnowledgeSearch } from '../dialogue/types.js';
 import { availability, HandoffDesk, type DeskEvent } from '../handoff/index.js';
 import { createOutcomeRecorder, type OutcomeRecorder } from '../outcomes/index.js';

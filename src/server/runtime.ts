@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
-import type { Config } from '../config/index.js';
+import { retrievalSettings, type Config } from '../config/index.js';
 import type { Reply } from '../dialogue/render.js';
 import type { EngineEvent } from '../dialogue/types.js';
 import { applyRetention } from '../privacy/index.js';
-import { LiveRetrieval, retrievalSettings } from '../retrieval/index.js';
+import { LiveRetrieval } from '../retrieval/index.js';
 import { openStore, type Store } from '../store/index.js';
-import { describeModel, describeReload } from '../cli/index-command.js';
+import { describeModel, describeReload } from '../retrieval/describe.js';
 import { composeBot, type Bot } from './compose.js';
 import type { DeskEvent } from '../handoff/index.js';
 

@@ -21,3 +21,6 @@ export function comparableText(text: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** `1 article`, `2 articles`: English plurals for operator messages. */
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
