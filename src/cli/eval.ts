@@ -183,6 +183,7 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
   // Said once per run, however many sets hit the same problem.
   const note = (line: string) => { if (!noted.has(line)) { noted.add(line); io.stderr(`${line}\n`); } };
   if (kind === 'retrieval') {
+    if (values.split) throw new UsageError('--split applies to eval all; eval retrieval reads the cases file it is given');
     if (!values.knowledge || !values.cases) throw new UsageError('eval retrieval needs --knowledge DIR and --cases FILE.jsonl');
     const report = await evaluateRetrieval(config, path.resolve(io.cwd, values.knowledge), path.resolve(io.cwd, values.cases), values.embedder, note);
     if (!values.json) io.stdout(formatReport(report));
@@ -190,13 +191,13 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (kind === 'all') {
+    if (values.split && values.split !== 'test' && values.split !== 'dev') throw new UsageError(`--split is test or dev, not "${values.split}"`);
     const sets = evalSets(io, values.shared, config);
     const rows: Record<string, RetrievalReport> = {};
     io.stdout(TABLE_HEAD);
     // Without --embedder, each set runs lexical-only and as configured, so the table shows what the model adds;
     // --ablation runs each also without the ranker, to show what it adds.
     const modes = values.embedder ? [values.embedder] : values.ablation ? ['lexical', STATIC_MODEL_ID, USE_LITE_ID, undefined] : ['lexical', undefined];
-    if (values.split && values.split !== 'test' && values.split !== 'dev') throw new UsageError(`--split is test or dev, not "${values.split}"`);
     const rankers = values.ablation ? [false, config.retrieval.ranker] : [config.retrieval.ranker];
     for (const set of sets) {
       for (const mode of modes) {

@@ -82,6 +82,7 @@ export async function buildRetrieval(kb: KnowledgeBase, settings: RetrievalSetti
   }
   const retriever = new Retriever(kb, { embedder, index, weight: settings.denseWeight }, settings.calibration);
   const ranker = await ranked(retriever);
+  retriever.prepare();
   return { retriever, model: loaded, ...(built && { built }), ...(ranker && { ranker }) };
 }
 

@@ -10,7 +10,9 @@ import type { Embedder } from './types.js';
  *
  * Given a language, a text is read only by the models that read it (the rest of its vector is zero): a Spanish
  * question on an English help center is then compared with the articles through the bilingual model alone, instead
- * of being pulled towards whatever English words USE-lite guesses from Spanish spelling.
+ * of being pulled towards whatever English words USE-lite guesses from Spanish spelling. Its cosine with a passage
+ * read by all the models is then the bilingual model's times the square root of that model's share
+ * (`readShare`), which the search divides back out.
  */
 export function combineEmbedders(parts: readonly Embedder[], shares?: readonly number[]): Embedder {
   if (parts.length === 1) return parts[0]!;
@@ -20,17 +22,24 @@ export function combineEmbedders(parts: readonly Embedder[], shares?: readonly n
   const dimensions = parts.reduce((sum, p) => sum + p.dimensions, 0);
   // A model that reads every language (no locales) makes the whole read every language; otherwise the union.
   const locales = parts.some((p) => !p.locales) ? undefined : [...new Set(parts.flatMap((p) => p.locales!))];
-  const revisions = parts.flatMap((p) => (p.revision ? [p.revision] : []));
+  const weights = parts.map((_, i) => (shares?.[i] ?? 1) / total);
+  // The shares are in the vectors: saved vectors of other shares must not be reused, so they are in the revision.
+  const revision = [parts.flatMap((p) => (p.revision ? [p.revision] : [])).join('+'), parts.map((_, i) => shares?.[i] ?? 1).join(':')]
+    .filter(Boolean).join(';');
+  const reads = (p: Embedder, locale: string) => !p.locales || p.locales.includes(locale);
   return {
     id: parts.map((p) => p.id).join('+'),
-    ...(revisions.length && { revision: revisions.join('+') }),
+    revision,
     dimensions,
     ...(locales && { locales }),
     parts,
+    readShare(locale) {
+      if (!parts.some((p) => reads(p, locale))) return 1;
+      return parts.reduce((sum, p, i) => sum + (reads(p, locale) ? weights[i]! * (p.readShare?.(locale) ?? 1) : 0), 0);
+    },
     async embed(texts, kind, locale) {
-      const reads = (p: Embedder) => !locale || !p.locales || p.locales.includes(locale);
       // A text in a language no model reads keeps them all: some signal beats none.
-      const used = parts.some(reads) ? reads : () => true;
+      const used = !locale || !parts.some((p) => reads(p, locale)) ? () => true : (p: Embedder) => reads(p, locale);
       const each = await Promise.all(parts.map((p) => (used(p) ? p.embed(texts, kind, locale) : undefined)));
       return texts.map((_, t) => {
         const out = new Float32Array(dimensions);

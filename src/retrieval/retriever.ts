@@ -55,6 +55,15 @@ export class Retriever {
     }))));
   }
 
+  /**
+   * Readies what the first question in a language no article is written in needs (the translation vocabulary), when
+   * the model reads such a language; called once the index is built, so that no customer waits for it.
+   */
+  prepare(): void {
+    const locales = this.dense?.embedder.locales;
+    if (this.translator && locales?.some((l) => !this.articleLocales.has(l))) this.translator.prepare();
+  }
+
   get size(): { articles: number; sections: number } {
     return { articles: this.articles.size, sections: this.sectionIndex.size };
   }
@@ -174,8 +183,13 @@ export class Retriever {
 
   /** The query's vector, and the best cosine similarity per article over its passages, title and alternate questions. */
   private async semanticEvidence(query: string, locale: string | undefined): Promise<{ similarities: Map<string, number>; vector: Float32Array }> {
-    const [vector] = await this.dense!.embedder.embed([query], 'query', locale);
-    return { vector: vector!, similarities: this.dense!.index.bestPerArticle(vector!, DENSE_NEIGHBOURS, (item) => !this.articles.has(item.articleId)) };
+    const { embedder, index } = this.dense!;
+    const [vector] = await embedder.embed([query], 'query', locale);
+    const similarities = index.bestPerArticle(vector!, DENSE_NEIGHBOURS, (item) => !this.articles.has(item.articleId));
+    // Read by some of the models only (see combineEmbedders): back to the scale of those models' own cosines.
+    const share = locale && embedder.readShare ? embedder.readShare(locale) : 1;
+    if (share < 1) for (const [id, similarity] of similarities) similarities.set(id, Math.min(1, similarity / Math.sqrt(share)));
+    return { vector: vector!, similarities };
   }
 
   /** The section that answers: the best lexical match inside the article, else its introduction. */
@@ -201,7 +215,11 @@ export class Retriever {
 /** The bilingual model, alone or in a combination. */
 function bilingualModelOf(embedder: Embedder): StaticModel | undefined {
   if (embedder instanceof StaticModel) return embedder;
-  return embedder.parts?.find((p): p is StaticModel => p instanceof StaticModel);
+  for (const part of embedder.parts ?? []) {
+    const found = bilingualModelOf(part);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function passes(article: Article, filters: SearchFilters): boolean {

@@ -47,6 +47,11 @@ export interface Embedder {
   /** The models a combination is made of (combineEmbedders). */
   readonly parts?: readonly Embedder[];
   /**
+   * A combination's share of a vector (its squared length) that the models reading `locale` fill: a text embedded
+   * with that locale only has that part, so its cosine with a full vector is sqrt(share) times theirs.
+   */
+  readShare?(locale: string): number;
+  /**
    * `locale`, when known, is the texts' language: a combination of models leaves out those that do not read it
    * (their vectors of a language they do not know are noise); a single model ignores it.
    */

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../src/knowledge/index.js';
 import { buildRetrieval, loadEmbedder, type Embedder, type EmbedderLoad, type EmbedderSettings } from '../../src/retrieval/index.js';
 import { combineEmbedders } from '../../src/retrieval/combined-embedder.js';
-import { defaultStaticModelDir, readStaticModelHeader, STATIC_MODEL_FILE } from '../../src/retrieval/static-model.js';
+import { defaultStaticModelDir, loadStaticModel, readStaticModelHeader, STATIC_MODEL_FILE } from '../../src/retrieval/static-model.js';
+import { writeTinyModel } from './tiny-model.js';
 import { LOCALES, tempTree } from '../helpers.js';
 
 // The models that ship with Escucha, loaded for real: the bilingual static model and USE-lite.
@@ -41,9 +42,17 @@ describe('several models read as one', () => {
     const [x, y] = await both.embed(['x', 'y'], 'query');
     expect(dot(x!, x!)).toBeCloseTo(1, 6);
     expect(dot(x!, y!)).toBeCloseTo((0.6 + 1) / 2, 6);
-    // With shares 1:3 the cosines are averaged with those weights.
-    const [wx, wy] = await combineEmbedders([a, b], [1, 3]).embed(['x', 'y'], 'query');
+    // With shares 1:3 the cosines are averaged with those weights; the shares are part of the revision (the saved
+    // vectors hold them), and of what a text read by some of the models fills.
+    const weighted = combineEmbedders([a, b], [1, 3]);
+    const [wx, wy] = await weighted.embed(['x', 'y'], 'query');
     expect(dot(wx!, wy!)).toBeCloseTo((0.6 * 1 + 1 * 3) / 4, 6);
+    expect(weighted.revision).toBe('1:3');
+    expect(combineEmbedders([a, b], [1, 2]).revision).toBe('1:2');
+    expect(both.revision).toBe('1:1');
+    expect([weighted.readShare!('es'), weighted.readShare!('en'), weighted.readShare!('fr')]).toEqual([0.25, 1, 1]);
+    const [spanishX] = await weighted.embed(['x'], 'query', 'es');
+    expect(dot(spanishX!, wy!) / Math.sqrt(weighted.readShare!('es'))).toBeCloseTo(0.6, 6);
     // A model that reads every language makes the whole read every language.
     expect(combineEmbedders([a, fixed('c', { x: [1] })]).locales).toBeUndefined();
   });
@@ -68,7 +77,7 @@ describe('the bundled models', () => {
     const loaded = await loadEmbedder(settings());
     expect(loaded).not.toHaveProperty('fallbackBecause');
     expect(loaded.embedder).toMatchObject({ id: 'escucha-bilingual+use-lite', locales: ['es', 'en'] });
-    expect(loaded.embedder!.revision).toBe(readStaticModelHeader().sha256.slice(0, 12));
+    expect(loaded.embedder!.revision).toBe(`${readStaticModelHeader().sha256.slice(0, 12)};1:2`);
   });
 
   it('fall back to USE-lite alone, saying why, when the bilingual model is corrupt or missing', async () => {
@@ -83,6 +92,21 @@ describe('the bundled models', () => {
     const alone = await loadEmbedder(settings({ provider: 'escucha-bilingual', bilingualDir: missingDir }));
     expect(alone.embedder).toBeUndefined();
     expect(alone).toMatchObject({ reason: expect.stringContaining('is missing') });
+  });
+
+  it('take a transformers model that loads alongside them, and still translate a foreign question', async () => {
+    const modelsDir = tempTree({});
+    writeTinyModel(modelsDir, 'test-org/tiny-encoder');
+    const kb = await loadKnowledge({
+      dir: tempTree({ 'en/password.md': '---\nid: change-password\nlocale: en\ntitle: Change your password\n---\nOpen your profile.\n',
+        'en/invoice.md': '---\nid: invoice\nlocale: en\ntitle: Download an invoice\n---\nIn the app, under Billing.\n' }),
+      locales: LOCALES, maxFileBytes: 1e6,
+    });
+    const embedder = settings({ provider: 'transformers', fallback: 'bundled', model: 'test-org/tiny-encoder', modelsDir });
+    const built = await buildRetrieval(kb, { dataDir: tempTree({}), chunkMaxChars: 1200, embedder, denseWeight: 0.45 });
+    expect(built.retriever.mode).toBe('lexical+test-org/tiny-encoder+escucha-bilingual+use-lite');
+    const hit = (await built.retriever.search('mi contraseña', { locale: 'es' })).hits.find((h) => h.article.id === 'change-password');
+    expect(hit?.signals.lexical).toBeGreaterThan(0);
   });
 
   it('are what a transformers model that cannot be loaded falls back to', async () => {
@@ -108,11 +132,17 @@ describe('the bundled models', () => {
     expect(result.hits[0]!.article.id).toBe('change-password');
     // The question's words translated into the articles' words: "contraseña" meets "password" in the lexical index.
     expect(result.hits[0]!.signals.lexical).toBeGreaterThan(0);
+    // Read by the bilingual model alone, its similarity is that model's own cosine with the nearest passage.
+    const bilingual = await loadStaticModel();
+    const question = bilingual.embedOne('olvidé mi contraseña');
+    const article = kb.published.find((a) => a.id === 'change-password')!;
+    const nearest = Math.max(...[article.title, ...article.questions, ...article.sections.map((x) => x.text)].map((t) => dot(question, bilingual.embedOne(t))));
+    expect(result.hits[0]!.signals.dense).toBeCloseTo(nearest, 3);
     const lexicalOnly = await buildRetrieval(kb, { ...retrieval, dataDir: tempTree({}), embedder: settings({ provider: 'none' }) });
     expect((await lexicalOnly.retriever.search('olvidé mi contraseña', { locale: 'es' })).hits[0]?.article.id).not.toBe('change-password');
 
     const saved = JSON.parse(readFileSync(path.join(dataDir, 'index', readFileSync(path.join(dataDir, 'index', 'CURRENT'), 'utf8').trim(), 'meta.json'), 'utf8')) as { model: string };
-    expect(saved.model).toBe(`escucha-bilingual+use-lite@${readStaticModelHeader().sha256.slice(0, 12)}`);
+    expect(saved.model).toBe(`escucha-bilingual+use-lite@${readStaticModelHeader().sha256.slice(0, 12)};1:2`);
     expect((await buildRetrieval(kb, retrieval)).built).toBeUndefined();
   });
 });
