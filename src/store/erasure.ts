@@ -15,10 +15,9 @@ export class SqliteErasureRepository implements ErasureRepository {
     const { db } = this;
     return eraseWithSecureDelete(db, () => {
       const counts = deleteConversations(db, 'customer_id = @customerId', { customerId });
+      // With what hangs from those rows (a web chat's tokens and activities, before the engine has its conversation).
       for (const table of tablesWithColumn(db, 'customer_id')) {
-        if (table === 'conversations') continue;
-        const deleted = db.prepare(`DELETE FROM "${table}" WHERE customer_id = @customerId`).run({ customerId }).changes;
-        counts[table] = (counts[table] ?? 0) + deleted;
+        if (table !== 'conversations') addCounts(counts, deleteCascading(db, table, 'customer_id = @customerId', { customerId }));
       }
       return counts;
     });
@@ -29,16 +28,17 @@ export class SqliteErasureRepository implements ErasureRepository {
     const { db } = this;
     return eraseWithSecureDelete(db, () => {
       const counts = deleteConversations(db, 'updated_at < @cutoff', { cutoff });
-      const add = (more: DeletedCounts) => {
-        for (const [table, n] of Object.entries(more)) counts[table] = (counts[table] ?? 0) + n;
-      };
-      if (tableExists(db, 'outcomes')) add(deleteCascading(db, 'outcomes', 'ended_at IS NOT NULL AND ended_at < @cutoff', { cutoff }));
+      if (tableExists(db, 'outcomes')) addCounts(counts, deleteCascading(db, 'outcomes', 'ended_at IS NOT NULL AND ended_at < @cutoff', { cutoff }));
       if (tableExists(db, 'handoffs')) {
-        add(deleteCascading(db, 'handoffs', "status IN ('resolved', 'returned') AND coalesce(closed_at, updated_at) < @cutoff", { cutoff }));
+        addCounts(counts, deleteCascading(db, 'handoffs', "status IN ('resolved', 'returned') AND coalesce(closed_at, updated_at) < @cutoff", { cutoff }));
       }
       return counts;
     });
   }
+}
+
+function addCounts(counts: DeletedCounts, more: DeletedCounts): void {
+  for (const [table, n] of Object.entries(more)) counts[table] = (counts[table] ?? 0) + n;
 }
 
 function eraseWithSecureDelete(db: Database, erase: () => DeletedCounts): DeletedCounts {

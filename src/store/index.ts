@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { SqliteConversationStore } from './conversations.js';
+import { SqliteDirectLineStore } from './directline.js';
 import { SqliteErasureRepository } from './erasure.js';
 import { SqliteHandoffRepository } from './handoffs.js';
 import { SqliteOutcomeRepository } from './outcomes.js';
@@ -14,6 +15,7 @@ export { SqliteHandoffRepository } from './handoffs.js';
 export { SqliteOutcomeRepository } from './outcomes.js';
 export { SqliteErasureRepository } from './erasure.js';
 export { SqliteReferenceStore } from './references.js';
+export { SqliteDirectLineStore } from './directline.js';
 
 /** The database file inside the data folder (`data.dir`). */
 export const DATABASE_FILE = 'escucha.db';
@@ -29,6 +31,8 @@ export interface Store {
   readonly erasure: SqliteErasureRepository;
   /** How to reach Bot Framework conversations later. */
   readonly references: SqliteReferenceStore;
+  /** The web chat's Direct Line conversations and their tokens, so that they outlive a restart. */
+  readonly directLine: SqliteDirectLineStore;
   /** Writes the write-ahead log back into the database file and closes it; calling it again does nothing. */
   close(): void;
 }
@@ -44,6 +48,7 @@ export function openStore({ dataDir }: { dataDir: string }): Store {
     outcomes: new SqliteOutcomeRepository(db),
     erasure: new SqliteErasureRepository(db),
     references: new SqliteReferenceStore(db),
+    directLine: new SqliteDirectLineStore(db),
     close() {
       if (closed) return;
       closed = true;

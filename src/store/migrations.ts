@@ -197,6 +197,48 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'directline',
+    up(db) {
+      // The web chat's Direct Line conversations, so that a restart (a deploy) ends none of them: who each is for,
+      // its tokens (their SHA-256, never the tokens themselves) and its last activities as JSON, at their positions
+      // (the watermarks). A conversation lasts as long as its last token. It exists before the engine has stored a
+      // conversation for it, so `conversation_id` (the engine's) is filled in once the engine has one, and from
+      // then on it is deleted with it (forget, retention); before that, `customer_id` is what forgetting finds.
+      db.exec(`
+        CREATE TABLE directline_conversations (
+          id              TEXT PRIMARY KEY,
+          customer_id     TEXT NOT NULL,
+          customer_bound  INTEGER NOT NULL CHECK (customer_bound IN (0, 1)),
+          locale          TEXT,
+          link_base       TEXT,
+          joined          INTEGER NOT NULL DEFAULT 0 CHECK (joined IN (0, 1)),
+          next_position   INTEGER NOT NULL DEFAULT 0,
+          expires_at      TEXT NOT NULL,
+          conversation_id TEXT REFERENCES conversations (id) ON DELETE CASCADE
+        ) STRICT;
+        CREATE INDEX directline_conversations_by_customer ON directline_conversations (customer_id);
+        CREATE INDEX directline_conversations_by_expiry ON directline_conversations (expires_at);
+        CREATE INDEX directline_conversations_by_conversation ON directline_conversations (conversation_id) WHERE conversation_id IS NOT NULL;
+
+        CREATE TABLE directline_tokens (
+          token_hash    TEXT PRIMARY KEY,
+          directline_id TEXT NOT NULL REFERENCES directline_conversations (id) ON DELETE CASCADE,
+          expires_at    TEXT NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX directline_tokens_by_conversation ON directline_tokens (directline_id);
+        CREATE INDEX directline_tokens_by_expiry ON directline_tokens (expires_at);
+
+        CREATE TABLE directline_activities (
+          directline_id TEXT NOT NULL REFERENCES directline_conversations (id) ON DELETE CASCADE,
+          position      INTEGER NOT NULL,
+          activity      TEXT NOT NULL CHECK (json_valid(activity)),
+          PRIMARY KEY (directline_id, position)
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 /** The schema version this code writes: the last migration's. */

@@ -1,3 +1,4 @@
+import type { Activity } from 'botbuilder';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyRetention, forgetCustomer } from '../../src/privacy/index.js';
 import type { Store } from '../../src/store/index.js';
@@ -8,16 +9,31 @@ afterEach(() => {
   while (opened.length) opened.pop()!.close();
 });
 
-const TABLES = ['conversations', 'outcomes', 'turns', 'feedback', 'surveys', 'unanswered_questions', 'handoffs', 'handoff_messages', 'conversation_references'];
+const TABLES = [
+  'conversations', 'outcomes', 'turns', 'feedback', 'surveys', 'unanswered_questions', 'handoffs', 'handoff_messages', 'conversation_references',
+  'directline_conversations', 'directline_tokens', 'directline_activities',
+];
 
 function rowsOf(store: Store, customerId: string): Record<string, number> {
   const conversationIds = "(SELECT id FROM conversations WHERE customer_id = @customerId)";
   const where: Record<string, string> = {
     conversations: 'customer_id = @customerId',
     handoff_messages: `handoff_id IN (SELECT id FROM handoffs WHERE conversation_id IN ${conversationIds})`,
+    directline_conversations: 'customer_id = @customerId',
+    directline_tokens: 'directline_id IN (SELECT id FROM directline_conversations WHERE customer_id = @customerId)',
+    directline_activities: 'directline_id IN (SELECT id FROM directline_conversations WHERE customer_id = @customerId)',
   };
   return Object.fromEntries(TABLES.map((table) => [table,
     (store.db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where[table] ?? `conversation_id IN ${conversationIds}`}`).get({ customerId }) as { n: number }).n]));
+}
+
+/** A web chat of the customer's, with a token and what was said, its engine conversation `engineConversationId`. */
+function webChat(store: Store, id: string, customerId: string, engineConversationId: string, texts: string[]) {
+  store.directLine.create({ id, userId: customerId, userBound: true, joined: true, expiresAt: 0 });
+  store.directLine.addToken(`hash-of-${id}`, { conversationId: id, expiresAt: Date.parse('2026-11-03T11:00:00.000Z') });
+  for (const text of texts) {
+    store.directLine.append(id, (position) => ({ type: 'message', id: `${id}|${position}`, text }) as Activity, { keep: 10, engineConversationId });
+  }
 }
 
 /** Two conversations of Ana (one handed to the team, with messages), one of Ben. */
@@ -46,6 +62,10 @@ async function twoCustomers() {
   await ben.start();
   await ben.answer('I forgot my password', 'change-password', 'from-the-app', 0.8, { locale: 'en' });
   await ben.survey('ces', { score: 6 });
+  // Web chats: of ana-2 and ben-1, and one of Ana's whose first message the engine has not stored yet.
+  webChat(store, 'ana-2', 'ana', 'ana-2', ['una persona']);
+  webChat(store, 'ana-web', 'ana', 'directline:ana-web', ['soy ana@example.com']);
+  webChat(store, 'ben-1', 'ben', 'ben-1', ['I forgot my password']);
   return store;
 }
 
@@ -56,6 +76,7 @@ describe('forgetting a customer', () => {
     const ben = rowsOf(store, 'ben');
     expect(ana).toEqual({
       conversations: 2, outcomes: 2, turns: 4, feedback: 1, surveys: 1, unanswered_questions: 1, handoffs: 1, handoff_messages: 2, conversation_references: 1,
+      directline_conversations: 2, directline_tokens: 2, directline_activities: 2,
     });
 
     const deleted = forgetCustomer(store.erasure, 'ana');
@@ -78,7 +99,7 @@ describe('retention', () => {
     const store = await twoCustomers();
     // On 2 December at noon with 30 days: only ana-2 (active on 3 November) is kept.
     const deleted = applyRetention(store.erasure, { retentionDays: 30, now: new Date('2026-12-02T12:00:00.000Z') });
-    expect(deleted).toMatchObject({ conversations: 2, outcomes: 2, turns: 3, feedback: 1, surveys: 2 });
+    expect(deleted).toMatchObject({ conversations: 2, outcomes: 2, turns: 3, feedback: 1, surveys: 2, directline_conversations: 1, directline_activities: 1 });
     expect(store.db.prepare('SELECT id FROM conversations').all()).toEqual([{ id: 'ana-2' }]);
     expect(applyRetention(store.erasure, { retentionDays: null })).toEqual({});
   });

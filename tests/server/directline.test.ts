@@ -1,39 +1,50 @@
+import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DirectLineConversations } from '../../src/channels/directline/conversations.js';
-import { serverFixture } from './fixture.js';
+import { forgetCustomer } from '../../src/privacy/index.js';
+import { openStore } from '../../src/store/index.js';
+import { tempTree } from '../helpers.js';
+import { serverFixture, type ServerFixture } from './fixture.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
+type Granted = { conversationId: string; token: string; expires_in: number; user: { id: string } };
+const auth = (token?: string) => (token ? { authorization: `Bearer ${token}` } : {});
+
+/** The page's side of a conversation on a server: its customer's messages, and polling from a watermark. */
+function chat(app: FastifyInstance, grant: Granted) {
+  let clientIds = 0;
+  const send = (text: string, fields: Record<string, unknown> = {}) => app.inject({
+    method: 'POST', url: `/v3/directline/conversations/${grant.conversationId}/activities`, headers: auth(grant.token),
+    payload: { type: 'message', text, from: { id: grant.user.id, role: 'user' }, channelData: { clientActivityID: `client-${++clientIds}` }, ...fields },
+  });
+  const poll = async (watermark?: string, token = grant.token) => {
+    const response = await app.inject({
+      url: `/v3/directline/conversations/${grant.conversationId}/activities${watermark === undefined ? '' : `?watermark=${watermark}`}`, headers: auth(token),
+    });
+    return { status: response.statusCode, ...(response.json() as { activities: Record<string, any>[]; watermark: string }) };
+  };
+  return { grant, send, poll };
+}
+
+/** What the page does: a token for a new conversation, then start it (which brings the welcome). */
+async function startOn(app: FastifyInstance, body: Record<string, unknown> = { locale: 'es-ES' }) {
+  const generated = await app.inject({ method: 'POST', url: '/v3/directline/tokens/generate', payload: body });
+  expect(generated.statusCode).toBe(200);
+  const grant = generated.json() as Granted;
+  const started = await app.inject({ method: 'POST', url: '/v3/directline/conversations', headers: auth(grant.token) });
+  expect(started.statusCode).toBe(200);
+  expect(started.json()).toMatchObject({ conversationId: grant.conversationId, token: grant.token });
+  return chat(app, grant);
+}
+
 async function setup(config = '') {
   const fixture = await serverFixture({ config });
   cleanups.push(fixture.close);
-  const { app } = fixture;
-  const auth = (token?: string) => (token ? { authorization: `Bearer ${token}` } : {});
-
-  /** What the page does: a token for a new conversation, then start it (which brings the welcome). */
-  async function start(body: Record<string, unknown> = { locale: 'es-ES' }) {
-    const generated = await app.inject({ method: 'POST', url: '/v3/directline/tokens/generate', payload: body });
-    expect(generated.statusCode).toBe(200);
-    const grant = generated.json() as { conversationId: string; token: string; expires_in: number; user: { id: string } };
-    const started = await app.inject({ method: 'POST', url: '/v3/directline/conversations', headers: auth(grant.token) });
-    expect(started.statusCode).toBe(200);
-    expect(started.json()).toMatchObject({ conversationId: grant.conversationId, token: grant.token });
-    let clientIds = 0;
-    const send = (text: string, fields: Record<string, unknown> = {}) => app.inject({
-      method: 'POST', url: `/v3/directline/conversations/${grant.conversationId}/activities`, headers: auth(grant.token),
-      payload: { type: 'message', text, from: { id: grant.user.id, role: 'user' }, channelData: { clientActivityID: `client-${++clientIds}` }, ...fields },
-    });
-    const poll = async (watermark?: string, token = grant.token) => {
-      const response = await app.inject({
-        url: `/v3/directline/conversations/${grant.conversationId}/activities${watermark === undefined ? '' : `?watermark=${watermark}`}`, headers: auth(token),
-      });
-      return { status: response.statusCode, ...(response.json() as { activities: Record<string, any>[]; watermark: string }) };
-    };
-    return { grant, send, poll };
-  }
+  const start = (body?: Record<string, unknown>) => startOn(fixture.app, body);
   return { ...fixture, auth, start };
 }
 
@@ -172,14 +183,82 @@ describe('Direct Line 3.0 subset at /v3/directline', () => {
   });
 });
 
+describe('Direct Line across a restart (a deploy)', () => {
+  it('keeps conversations and tokens: the same token reads from the same watermark, a new message is answered, an expired token stays refused', async () => {
+    const MINUTE = 60_000;
+    let now = Date.parse('2026-11-02T10:00:00.000Z');
+    const clock = () => new Date(now);
+    const first = await serverFixture({ now: clock });
+    let firstOpen = true;
+    let second: ServerFixture | undefined;
+    try {
+      // A page whose token (one hour) runs out while the server is down, and one that is still open.
+      const gone = await startOn(first.app);
+      now += 50 * MINUTE;
+      const open = await startOn(first.app);
+      expect((await open.send('¿puedo usar datos en Francia?')).statusCode).toBe(200);
+      const before = await open.poll();
+      expect(before.watermark).toBe('4');
+      const fromOne = await open.poll('1');
+      firstOpen = false;
+      await first.close();
+
+      now += 11 * MINUTE;
+      second = await serverFixture({ root: first.root, now: clock });
+      const after = chat(second.app, open.grant);
+      expect(await after.poll()).toEqual(before);
+      expect(await after.poll('1')).toEqual(fromOne);
+      expect(await after.poll(before.watermark)).toEqual({ status: 200, activities: [], watermark: '4' });
+      // Reconnecting does not welcome again.
+      expect((await second.app.inject({ url: `/v3/directline/conversations/${open.grant.conversationId}`, headers: auth(open.grant.token) })).statusCode).toBe(200);
+
+      const sent = await after.send('¿cómo activo el roaming?');
+      expect(sent.statusCode).toBe(200);
+      expect((sent.json() as { id: string }).id).toMatch(/\|0000004$/);
+      const answered = await after.poll(before.watermark);
+      expect(answered.activities.map((a) => a.from.id)).toEqual([open.grant.user.id, 'escucha', 'escucha']);
+      expect(answered.activities[1]!.text).toContain('Mi Nubo › Roaming');
+      expect(answered.watermark).toBe('7');
+      const engine = await second.runtime.store.conversations.load(`directline:${open.grant.conversationId}`);
+      expect(engine?.turns.filter((t) => t.role === 'customer')).toHaveLength(2);
+
+      expect((await chat(second.app, gone.grant).poll()).status).toBe(401);
+      expect((await second.app.inject({ method: 'POST', url: '/v3/directline/tokens/refresh', headers: auth(gone.grant.token) })).statusCode).toBe(401);
+      // And the one still open expires on time after the restart too.
+      now += 50 * MINUTE;
+      expect((await after.poll()).status).toBe(401);
+    } finally {
+      if (firstOpen) await first.close();
+      await second?.close();
+    }
+  });
+});
+
+describe('forgetting a web chat\'s customer', () => {
+  it('deletes the Direct Line conversation with the engine\'s, and what was said in it: its token opens nothing', async () => {
+    const { start, runtime } = await setup();
+    const { send, poll, grant } = await start();
+    await send('soy ana@example.com, ¿puedo usar datos en Francia?');
+    const kept = (sql: string) => runtime.store.db.prepare(sql).all();
+    expect(kept('SELECT id, conversation_id FROM directline_conversations')).toEqual([
+      { id: grant.conversationId, conversation_id: `directline:${grant.conversationId}` },
+    ]);
+    expect(forgetCustomer(runtime.store.erasure, grant.user.id)).toMatchObject({ conversations: 1, directline_conversations: 1, directline_activities: 4 });
+    expect(kept("SELECT activity FROM directline_activities WHERE activity LIKE '%ana@example.com%'")).toEqual([]);
+    expect((await poll()).status).toBe(401);
+  });
+});
+
 describe('DirectLineConversations', () => {
   it('forgets a conversation when its tokens expire, and keeps watermarks as positions when old activities go', () => {
     let now = 0;
-    const store = new DirectLineConversations({ limits: { tokenSeconds: 60, maxActivities: 3, maxConversations: 1 }, now: () => now });
+    const kept = openStore({ dataDir: tempTree({}) });
+    cleanups.push(async () => kept.close());
+    const store = new DirectLineConversations({ store: () => kept.directLine, limits: { tokenSeconds: 60, maxActivities: 3, maxConversations: 1 }, now: () => now });
     const { conversation, token } = store.open({})!;
     expect(store.open({})).toBeUndefined(); // full
     for (let i = 0; i < 5; i++) store.append(conversation, { type: 'message', text: String(i) });
-    expect(store.since(conversation, '0')).toEqual({ activities: conversation.activities, watermark: '5' });
+    expect(store.since(conversation, '0')).toMatchObject({ activities: [{ text: '2' }, { text: '3' }, { text: '4' }], watermark: '5' });
     expect(store.since(conversation, '3').activities.map((a) => a.text)).toEqual(['3', '4']);
     expect(store.since(conversation, '5').activities).toEqual([]);
     now = 61_000;

@@ -4,6 +4,7 @@ import { EscuchaBot, type ConversationEngine } from '../botframework/bot.js';
 import type { ChannelDelivery } from '../botframework/channel.js';
 import { DirectLineAdapter } from './adapter.js';
 import { DirectLineConversations, type ConversationLimits, type DirectLineConversation, type Grant } from './conversations.js';
+import type { DirectLineStore } from './store.js';
 
 /** The engine's name for conversations of this server's own Direct Line (its web chat). */
 export const DIRECT_LINE_CHANNEL = 'directline';
@@ -24,6 +25,8 @@ export interface DirectLineChannelOptions {
   engine: () => ConversationEngine;
   botName: string;
   log: ChannelLog;
+  /** Where conversations and tokens are kept (read when needed: the server opens its store once started). */
+  store: () => DirectLineStore;
   limits?: Partial<ConversationLimits>;
   now?: () => number;
 }
@@ -38,7 +41,7 @@ export class DirectLineChannel {
   readonly bot: EscuchaBot;
 
   constructor(private readonly options: DirectLineChannelOptions) {
-    this.conversations = new DirectLineConversations({ ...(options.limits && { limits: options.limits }), ...(options.now && { now: options.now }) });
+    this.conversations = new DirectLineConversations({ store: options.store, ...(options.limits && { limits: options.limits }), ...(options.now && { now: options.now }) });
     this.adapter = new DirectLineAdapter(this.conversations, { id: 'escucha', name: options.botName, role: 'bot' });
     this.adapter.onTurnError = async (context, error) => {
       options.log.error(`direct line turn failed (${context.activity.type}): ${error.message}`);
@@ -55,8 +58,7 @@ export class DirectLineChannel {
 
   /** The customer's client connected: the bot welcomes them, once per conversation. */
   async join(conversation: DirectLineConversation): Promise<void> {
-    if (conversation.joined) return;
-    conversation.joined = true;
+    if (conversation.joined || !this.conversations.markJoined(conversation)) return;
     await this.adapter.receive(conversation, {
       type: ActivityTypes.ConversationUpdate, id: `${conversation.id}|join`, timestamp: new Date(),
       from: { id: conversation.userId, name: '' }, membersAdded: [{ id: conversation.userId, name: '' }],
@@ -94,7 +96,7 @@ export class DirectLineChannel {
     if (!ACCEPTED_TYPES.has(type)) throw new DirectLineError(400, `activity type must be message, event or typing, not ${JSON.stringify(type || undefined)}`);
     const fromId = given.from?.id;
     if (typeof fromId !== 'string' || !USER_ID.test(fromId)) throw new DirectLineError(400, 'from.id must be the customer\'s id (letters, digits, ".", "@", ":", "_" or "-", at most 64)');
-    if (!conversation.userBound) Object.assign(conversation, { userId: fromId, userBound: true });
+    this.conversations.bindUser(conversation, fromId);
     if (fromId !== conversation.userId) throw new DirectLineError(403, 'from.id is not this conversation\'s customer');
     if (given.text !== undefined && typeof given.text !== 'string') throw new DirectLineError(400, 'text must be a string');
     if ((given.text?.length ?? 0) > MAX_TEXT_CHARS) throw new DirectLineError(400, `text is longer than ${MAX_TEXT_CHARS} characters`);

@@ -1,24 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
+import { conversationKey } from '../botframework/bot.js';
+import type { DirectLineConversation, DirectLineStore } from './store.js';
 
-export interface DirectLineConversation {
-  readonly id: string;
-  /** The customer's id (Web Chat's `userID`): the conversation's activities must come from it. */
-  userId: string;
-  /** False while `userId` is one made up here: a Web Chat that picked its own binds it with its first activity. */
-  userBound: boolean;
-  /** The browser's language, for the welcome. */
-  locale?: string;
-  /** The server's origin as the customer reached it, for absolute links in the bot's replies. */
-  linkBase?: string;
-  /** Whether the bot has welcomed the customer. */
-  joined: boolean;
-  /** The kept activities; `dropped` older ones were let go, so watermarks stay positions in the whole list. */
-  activities: Activity[];
-  dropped: number;
-  /** When the last token for it expires; the conversation is forgotten then. */
-  expiresAt: number;
-}
+export type { DirectLineConversation, DirectLineStore, StoredToken } from './store.js';
 
 export interface ConversationLimits {
   /** How long a token is valid; Web Chat refreshes it every 15 minutes while the page is open. */
@@ -38,48 +23,56 @@ export interface Grant {
   expiresIn: number;
 }
 
+export interface DirectLineConversationsOptions {
+  /** Where they are kept; read when needed, as the server opens its store only once started. */
+  store: () => DirectLineStore;
+  limits?: Partial<ConversationLimits>;
+  now?: () => number;
+}
+
 /**
- * The Direct Line conversations this server holds, in memory: each readable only with one of its own tokens. They
- * last as long as their tokens; what the customer and the bot said is kept by the engine's store, not here.
+ * The Direct Line conversations this server holds, each readable only with one of its own tokens, kept in a store so
+ * that they outlive a restart. They last as long as their tokens; the engine keeps what was said for longer.
  */
 export class DirectLineConversations {
-  private readonly conversations = new Map<string, DirectLineConversation>();
-  private readonly tokens = new Map<string, { conversationId: string; expiresAt: number }>();
+  private readonly store: () => DirectLineStore;
   private readonly limits: ConversationLimits;
   private readonly now: () => number;
 
-  constructor(options: { limits?: Partial<ConversationLimits>; now?: () => number } = {}) {
+  constructor(options: DirectLineConversationsOptions) {
+    this.store = options.store;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.now = options.now ?? Date.now;
   }
 
-  get size(): number { return this.conversations.size; }
+  get size(): number { return this.store().count(); }
 
   /** A new conversation and its first token; undefined when the server holds as many as it may. */
   open(details: { userId?: string; locale?: string; linkBase?: string }): Grant | undefined {
-    if (this.conversations.size >= this.limits.maxConversations) this.sweep();
-    if (this.conversations.size >= this.limits.maxConversations) return undefined;
+    if (this.size >= this.limits.maxConversations) this.sweep();
+    if (this.size >= this.limits.maxConversations) return undefined;
     const conversation: DirectLineConversation = {
-      id: randomId(18), joined: false, activities: [], dropped: 0, expiresAt: 0,
+      id: randomId(18), joined: false, expiresAt: 0,
       // Web Chat needs the customer's id to tell sides. One made up here (for a client that did not say which id it
       // uses) is replaced by the id of the client's first activity.
       userId: details.userId ?? newUserId(), userBound: details.userId !== undefined,
       ...(details.locale && { locale: details.locale }),
       ...(details.linkBase && { linkBase: details.linkBase }),
     };
-    this.conversations.set(conversation.id, conversation);
+    this.store().create(conversation);
     return this.grant(conversation);
   }
 
   /** What a valid, unexpired token opens, and for how many more seconds. */
   grantOf(token: string | undefined): Grant | undefined {
-    const entry = token ? this.tokens.get(token) : undefined;
-    const conversation = entry && entry.expiresAt > this.now() ? this.conversations.get(entry.conversationId) : undefined;
-    return conversation && { conversation, token: token!, expiresIn: Math.floor((entry!.expiresAt - this.now()) / 1000) };
+    const entry = token ? this.store().token(hashToken(token)) : undefined;
+    const now = this.now();
+    const conversation = entry && entry.expiresAt > now ? this.store().get(entry.conversationId) : undefined;
+    return conversation && { conversation, token: token!, expiresIn: Math.floor((entry!.expiresAt - now) / 1000) };
   }
 
   get(id: string): DirectLineConversation | undefined {
-    const conversation = this.conversations.get(id);
+    const conversation = this.store().get(id);
     return conversation && conversation.expiresAt > this.now() ? conversation : undefined;
   }
 
@@ -89,49 +82,59 @@ export class DirectLineConversations {
     return conversation && this.grant(conversation);
   }
 
+  /** Records the welcome: true the first time only, so that two connections of one page do not both welcome. */
+  markJoined(conversation: DirectLineConversation): boolean {
+    const first = this.store().markJoined(conversation.id);
+    conversation.joined = true;
+    return first;
+  }
+
+  /** Binds a conversation whose customer id was made up here to the id its client uses (once; later ids are not). */
+  bindUser(conversation: DirectLineConversation, userId: string): void {
+    if (conversation.userBound) return;
+    Object.assign(conversation, { userId: this.store().bindUser(conversation.id, userId) ?? conversation.userId, userBound: true });
+  }
+
   /** Stores an activity with the next id (`<conversation>|<position>`) and a timestamp, as Direct Line does. */
   append(conversation: DirectLineConversation, activity: Partial<Activity>): Activity & { id: string } {
-    const position = conversation.dropped + conversation.activities.length;
-    const stored = {
+    const make = (position: number) => ({
       ...activity,
       id: `${conversation.id}|${String(position).padStart(7, '0')}`,
       timestamp: new Date(this.now()),
       conversation: { id: conversation.id },
       channelId: 'directline',
-    } as Activity & { id: string };
-    conversation.activities.push(stored);
-    const excess = conversation.activities.length - this.limits.maxActivities;
-    if (excess > 0) {
-      conversation.activities.splice(0, excess);
-      conversation.dropped += excess;
-    }
-    return stored;
+    } as Activity & { id: string });
+    return this.store().append(conversation.id, make, {
+      keep: this.limits.maxActivities,
+      engineConversationId: conversationKey({ channelId: 'directline', conversation: { id: conversation.id } as Activity['conversation'] }),
+    }) as Activity & { id: string };
   }
 
   /** The activities from a watermark on (a position; none or garbage means from the start), and the next one. */
   since(conversation: DirectLineConversation, watermark: string | undefined): { activities: Activity[]; watermark: string } {
     const position = Number.parseInt(watermark ?? '', 10);
-    const from = Number.isFinite(position) && position > conversation.dropped ? position - conversation.dropped : 0;
-    return { activities: conversation.activities.slice(from), watermark: String(conversation.dropped + conversation.activities.length) };
+    const { activities, next } = this.store().activitiesFrom(conversation.id, Number.isFinite(position) ? Math.max(position, 0) : 0);
+    return { activities, watermark: String(next) };
   }
 
   /** Forgets expired tokens and the conversations none of whose tokens is valid any more. */
   sweep(): void {
-    const now = this.now();
-    for (const [token, entry] of this.tokens) if (entry.expiresAt <= now) this.tokens.delete(token);
-    for (const [id, conversation] of this.conversations) if (conversation.expiresAt <= now) this.conversations.delete(id);
+    this.store().sweep(this.now());
   }
 
   private grant(conversation: DirectLineConversation): Grant {
     const token = randomId(32);
     const expiresAt = this.now() + this.limits.tokenSeconds * 1000;
-    this.tokens.set(token, { conversationId: conversation.id, expiresAt });
+    this.store().addToken(hashToken(token), { conversationId: conversation.id, expiresAt });
     conversation.expiresAt = Math.max(conversation.expiresAt, expiresAt);
     return { conversation, token, expiresIn: this.limits.tokenSeconds };
   }
 }
 
 const randomId = (bytes: number) => randomBytes(bytes).toString('base64url');
+
+/** Tokens are kept as their SHA-256: whoever reads the database cannot read the chats with what it finds there. */
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** A customer id for a page that lets the server choose (and then uses it as Web Chat's `userID`). */
 // Not `dl_…`: Web Chat reserves that prefix for ids signed into an Azure token, and warns.

@@ -16,7 +16,12 @@ const MINUTE = 60_000;
 export const directLineRoutes: FastifyPluginAsync = async (app) => {
   const { runtime } = app;
   const { server } = runtime.config;
-  const channel = new DirectLineChannel({ engine: () => runtime.bot.engine, botName: runtime.config.company.name, log: app.log });
+  // Conversations and tokens are kept in the store, so a restart (a deploy) ends no open web chat; on the runtime's
+  // clock, like the bot's.
+  const channel = new DirectLineChannel({
+    engine: () => runtime.bot.engine, store: () => runtime.store.directLine, botName: runtime.config.company.name, log: app.log,
+    now: () => runtime.now().getTime(),
+  });
   const limited = { rateLimit: { max: server.rateLimitPerMinute, timeWindow: MINUTE } };
   const granted = (grant: Grant) => ({
     conversationId: grant.conversation.id, token: grant.token, expires_in: grant.expiresIn,
@@ -92,7 +97,14 @@ export const directLineRoutes: FastifyPluginAsync = async (app) => {
     }, (error: Error) => app.log.error(`delivering to ${delivery.conversationId} failed: ${error.message}`));
   };
   runtime.events.on('delivery', deliver);
-  const sweeper = setInterval(() => channel.conversations.sweep(), MINUTE);
+  const sweeper = setInterval(() => {
+    if (!runtime.ready) return;
+    try {
+      channel.conversations.sweep();
+    } catch (error) {
+      app.log.error(`forgetting expired web chats failed: ${(error as Error).message}`);
+    }
+  }, MINUTE);
   sweeper.unref();
   app.addHook('onClose', async () => {
     runtime.events.off('delivery', deliver);
