@@ -46,14 +46,15 @@ export async function teacherVectors(
     const started = Date.now();
     let lastLog = 0;
     const runWorker = () => new Promise<void>((resolve, reject) => {
-      const worker = new Worker(new URL('./teacher-worker.mjs', import.meta.url));
+      const worker = new Worker(new URL('../../src/retrieval/use-lite-worker.mjs', import.meta.url));
       const send = () => {
         if (next >= batches.length) { void worker.terminate().then(() => resolve()); return; }
         const id = next++;
         worker.postMessage({ id, texts: batches[id] });
       };
-      worker.on('message', (msg: { ready?: boolean; id?: number; vectors?: Float32Array }) => {
+      worker.on('message', (msg: { ready?: boolean; id?: number; vectors?: Float32Array; error?: string }) => {
         if (msg.ready) { send(); return; }
+        if (msg.error) { void worker.terminate(); reject(new Error(`teacher: ${msg.error}`)); return; }
         const texts = batches[msg.id!]!;
         const vectors = msg.vectors!;
         // Appended together, texts first, so a crash leaves at most vectors missing (trimmed on the next run).

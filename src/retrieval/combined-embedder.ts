@@ -33,6 +33,16 @@ export function combineEmbedders(parts: readonly Embedder[], shares?: readonly n
     dimensions,
     ...(locales && { locales }),
     parts,
+    inParallel<T>(work: (calls: number) => Promise<T>): Promise<T> {
+      // Each part's threads are available for the whole work; as many calls as the most parallel part allows.
+      let wrapped = work;
+      for (const part of parts) {
+        if (!part.inParallel) continue;
+        const inner = wrapped;
+        wrapped = (calls) => part.inParallel!((more) => inner(Math.max(calls, more)));
+      }
+      return wrapped(1);
+    },
     readShare(locale) {
       if (!parts.some((p) => reads(p, locale))) return 1;
       return parts.reduce((sum, p, i) => sum + (reads(p, locale) ? weights[i]! * (p.readShare?.(locale) ?? 1) : 0), 0);

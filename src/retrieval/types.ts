@@ -44,6 +44,11 @@ export interface Embedder {
   readonly dimensions: number;
   /** Languages the model understands; absent means all. Other languages are searched lexically only. */
   readonly locales?: readonly string[];
+  /**
+   * Runs `work` with the model's helper threads available (bulk embedding: an index build), telling it how many
+   * `embed` calls may run at once; the threads stop when it is done. Absent: one call at a time.
+   */
+  inParallel?<T>(work: (calls: number) => Promise<T>): Promise<T>;
   /** The models a combination is made of (combineEmbedders). */
   readonly parts?: readonly Embedder[];
   /**

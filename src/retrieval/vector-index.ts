@@ -112,16 +112,24 @@ export class VectorIndex {
     const started = Date.now();
     const reusable = previous && previous.model === modelKey(embedder) ? previous : undefined;
     const vectors: (Float32Array | undefined)[] = items.map((item) => reusable?.vectorFor(item.hash));
-    // Batches pad to their longest text, so texts of similar length are embedded together (25-40% faster).
+    // Batches pad to their longest text, so texts of similar length are embedded together (25-40% faster); as many
+    // run at once as the model has threads for.
     const missing = items.map((item, i) => ({ item, i })).filter(({ i }) => !vectors[i])
       .sort((a, b) => a.item.text.length - b.item.text.length);
     const batch = 32;
-    for (let start = 0; start < missing.length; start += batch) {
-      const slice = missing.slice(start, start + batch);
-      const embedded = await embedder.embed(slice.map(({ item }) => item.text), 'passage');
-      slice.forEach(({ i }, j) => { vectors[i] = embedded[j]; });
-      onProgress?.(Math.min(start + batch, missing.length), missing.length);
-    }
+    let next = 0, done = 0;
+    const embedNext = async (): Promise<void> => {
+      for (let start = next; start < missing.length; start = next) {
+        next = start + batch;
+        const slice = missing.slice(start, start + batch);
+        const embedded = await embedder.embed(slice.map(({ item }) => item.text), 'passage');
+        slice.forEach(({ i }, j) => { vectors[i] = embedded[j]; });
+        done += slice.length;
+        onProgress?.(done, missing.length);
+      }
+    };
+    const embedAll = (calls: number) => Promise.all(Array.from({ length: Math.max(1, calls) }, embedNext));
+    await (embedder.inParallel ? embedder.inParallel(embedAll) : embedAll(1));
     const hnsw = new hnswlib.HierarchicalNSW('cosine', embedder.dimensions);
     hnsw.initIndex(Math.max(1, items.length), 16, 200, 42);
     vectors.forEach((vector, label) => hnsw.addPoint(Array.from(vector!), label));
