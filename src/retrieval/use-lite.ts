@@ -25,7 +25,14 @@ export async function loadUseLite(batchSize: number): Promise<Embedder & { reado
   let mainBusy = false;
   let bulk = 0;
   const embedBatch = async (texts: string[]): Promise<Float32Array[]> => {
-    if (mainBusy && bulk && helpers.available) return helpers.embed(texts);
+    if (mainBusy && bulk && helpers.available) {
+      try {
+        return await helpers.embed(texts);
+      } catch {
+        // A thread that cannot start or run the model (memory, a broken install) is not used again; this thread
+        // does its batch, so the build only loses speed.
+      }
+    }
     mainBusy = true;
     try {
       const vectors = await run(texts);
@@ -94,7 +101,7 @@ class HelperThreads {
       this.idle.push(thread);
       return vectors;
     } catch (error) {
-      // A thread that cannot load or run the model is dropped; the caller's batch fails with the reason.
+      // A thread that cannot load or run the model is dropped, and no other is started for this build.
       this.failed = true;
       void thread.worker.terminate();
       throw error;
