@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Embedder } from '../../src/retrieval/types.js';
+import { toUnitLength } from '../../src/util/vectors.js';
 
 export const K = 10;
 
@@ -62,11 +63,6 @@ function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-function normalise(v: Float32Array): Float32Array {
-  const n = Math.sqrt(dot(v, v)) || 1;
-  for (let i = 0; i < v.length; i++) v[i] = v[i]! / n;
-  return v;
-}
 
 /** Top-1 accuracy of article centroids. */
 export async function centroidTop1(embedder: Embedder, set: IntentSet): Promise<number> {
@@ -76,7 +72,7 @@ export async function centroidTop1(embedder: Embedder, set: IntentSet): Promise<
     const vectors = await embedder.embed(set.articles.get(label)!, 'passage');
     const c = new Float32Array(embedder.dimensions);
     for (const v of vectors) for (let i = 0; i < c.length; i++) c[i]! += v[i]!;
-    centroids.push(normalise(c));
+    centroids.push(toUnitLength(c));
   }
   const queries = await embedder.embed(set.queries.map((q) => q.text), 'query');
   let correct = 0;

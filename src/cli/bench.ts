@@ -13,10 +13,10 @@ import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parse } from 'csv-parse/sync';
-import { type Config, loadConfig, retrievalSettings } from '../config/index.js';
+import { type Config, retrievalSettings } from '../config/index.js';
 import { chunkArticle, loadKnowledge, type KnowledgeBase } from '../knowledge/index.js';
 import { BUNDLED, buildRetrieval, type Retriever } from '../retrieval/index.js';
-import { UsageError, type CliIO } from './io.js';
+import { type CliIO, configFor, UsageError } from './io.js';
 import { readableIntent, yamlString } from './eval-sets.js';
 import { progressReporter } from './index-command.js';
 import { errorLine } from '../util/errors.js';
@@ -329,7 +329,7 @@ async function runIsolated(spec: RunSpec, io: CliIO): Promise<BenchRun | { skipp
 /** The child's side of runIsolated: one run, its figures as one JSON line. */
 async function runOne(specJson: string, io: CliIO): Promise<number> {
   const spec = JSON.parse(specJson) as RunSpec;
-  const config = await loadConfig({ root: io.cwd, env: io.env, ...(spec.config && { file: spec.config }) });
+  const config = await configFor(io, { config: spec.config });
   const queries = JSON.parse(readFileSync(spec.queriesFile, 'utf8')) as string[];
   io.stdout(`${JSON.stringify(await benchRun({ config, spec, queries, io, label: labelOf(spec) }))}\n`);
   return 0;
@@ -360,7 +360,7 @@ export async function benchCommand(args: string[], io: CliIO): Promise<number> {
   const sizes = values.sizes !== undefined ? parseSizes(values.sizes) : DEFAULT_SIZES;
   const queryCount = values.queries !== undefined ? parseQueryCount(values.queries) : DEFAULT_QUERIES;
   const questions = values.questions !== undefined ? parseCount('--questions', values.questions, 10) : QUESTIONS_PER_ARTICLE;
-  const config = await loadConfig({ root: io.cwd, env: io.env, ...(values.config && { file: values.config }) });
+  const config = await configFor(io, values);
   const shared = path.resolve(io.cwd, values.shared ?? '../shared/eval');
   let source = loadSharedSource(shared);
   if (!source) {

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { loadConfig, retrievalSettings } from '../config/index.js';
+import { retrievalSettings } from '../config/index.js';
 import { renderReply } from '../dialogue/render.js';
 import type { TurnResult } from '../dialogue/types.js';
 import { LiveRetrieval } from '../retrieval/index.js';
@@ -8,10 +8,10 @@ import { composeBot } from '../server/compose.js';
 import { openStore } from '../store/index.js';
 import { describeModel, describeReload } from '../retrieval/describe.js';
 import { progressReporter } from './index-command.js';
-import type { CliIO } from './io.js';
 import { errorLine } from '../util/errors.js';
+import { configFor, type CliIO } from './io.js';
 
-export const CHAT_HELP = `Usage: escucha chat [--knowledge DIR] [--data DIR] [--embedder lexical|use-lite|MODEL] [--locale es|en] [--debug]
+export const CHAT_HELP = `Usage: escucha chat [--knowledge DIR] [--data DIR] [--embedder lexical|bundled|escucha-bilingual|use-lite|MODEL] [--locale es|en] [--debug]
 
 Talks to the bot in the terminal, through the same engine as every channel, on the live knowledge folder: save an
 article and the next question sees it. Each reply shows its decision, article and confidence with --debug.
@@ -30,10 +30,7 @@ export async function chatCommand(args: string[], io: CliIO): Promise<number> {
     },
   });
   if (values.help) { io.stdout(CHAT_HELP); return 0; }
-  const config = await loadConfig({
-    root: io.cwd, env: io.env, ...(values.config && { file: values.config }),
-    overrides: { ...(values.knowledge && { knowledge: { dir: values.knowledge } }), ...(values.data && { data: { dir: values.data } }) },
-  });
+  const config = await configFor(io, values);
   const colour = (name: keyof typeof COLOURS, text: string) => (io.isTTY ? `${COLOURS[name]}${text}${COLOURS.reset}` : text);
   const knowledge = { dir: config.knowledge.dir, locales: config.locales, maxFileBytes: config.knowledge.maxFileBytes };
   const live = new LiveRetrieval({

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { type Config, loadConfig, retrievalSettings } from '../config/index.js';
+import { type Config, retrievalSettings } from '../config/index.js';
 import { decideFromHits } from '../dialogue/policy.js';
 import { loadKnowledge } from '../knowledge/index.js';
 import {
@@ -13,7 +13,7 @@ import { buildEvalSets, type EvalSet } from './eval-sets.js';
 import { describeBuild, describeModel } from '../retrieval/describe.js';
 import { evaluateDialogue, formatDialogueReport } from './eval-dialogue.js';
 import { emotionEvalCommand } from './eval-emotion.js';
-import { UsageError, type CliIO } from './io.js';
+import { type CliIO, configFor, UsageError } from './io.js';
 import { latencySummary, round } from '../util/stats.js';
 
 export const EVAL_HELP = `Usage:
@@ -178,7 +178,7 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
       config: { type: 'string' }, failures: { type: 'boolean' }, ranker: { type: 'string' }, ablation: { type: 'boolean' }, split: { type: 'string' },
     },
   });
-  const config = withRanker(await loadConfig({ root: io.cwd, env: io.env, ...(values.config && { file: values.config }) }), values.ranker);
+  const config = withRanker(await configFor(io, values), values.ranker);
   const noted = new Set<string>();
   // Said once per run, however many sets hit the same problem.
   const note = (line: string) => { if (!noted.has(line)) { noted.add(line); io.stderr(`${line}\n`); } };

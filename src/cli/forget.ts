@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/index.js';
 import { applyRetention, forgetCustomer, type DeletedCounts } from '../privacy/index.js';
 import { openStore } from '../store/index.js';
-import { UsageError, type CliIO } from './io.js';
+import { type CliIO, configFor, UsageError } from './io.js';
 
 export const FORGET_HELP = `Usage: escucha forget --customer ID [--json] [--data DIR] [--config FILE]
        escucha forget --expired [--days N] [--json] [--data DIR] [--config FILE]
@@ -30,10 +29,7 @@ export async function forgetCommand(args: string[], io: CliIO): Promise<number> 
     throw new UsageError('--days goes with --expired and is a whole number of days greater than 0');
   }
 
-  const config = await loadConfig({
-    root: io.cwd, env: io.env, ...(values.config && { file: values.config }),
-    overrides: values.data ? { data: { dir: values.data } } : undefined,
-  });
+  const config = await configFor(io, values);
   const store = openStore({ dataDir: config.data.dir });
   let counts: DeletedCounts;
   try {

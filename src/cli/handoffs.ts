@@ -1,12 +1,11 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/index.js';
 import type { TurnRecord } from '../dialogue/state.js';
 import { DeskError, type HandoffDesk, type QueueItem } from '../handoff/index.js';
 import { loadKnowledge } from '../knowledge/index.js';
 import { Retriever } from '../retrieval/index.js';
 import { composeBot } from '../server/compose.js';
 import { openStore } from '../store/index.js';
-import { UsageError, type CliIO } from './io.js';
+import { type CliIO, configFor, UsageError } from './io.js';
 
 export const HANDOFFS_HELP = `Usage:
   escucha handoffs [list]                       the open cases, most urgent first
@@ -38,10 +37,7 @@ export async function handoffsCommand(args: string[], io: CliIO): Promise<number
   const text = words.join(' ').trim();
   if ((action === 'reply' || action === 'note') && !text) throw new UsageError(`${action} needs the text to write`);
 
-  const config = await loadConfig({
-    root: io.cwd, env: io.env, ...(values.config && { file: values.config }),
-    overrides: values.data ? { data: { dir: values.data } } : {},
-  });
+  const config = await configFor(io, values);
   const store = openStore({ dataDir: config.data.dir });
   try {
     // Agents' actions go through the engine (to pause and resume the bot); it needs the knowledge, not the models.

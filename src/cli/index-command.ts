@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, retrievalSettings } from '../config/index.js';
+import { retrievalSettings } from '../config/index.js';
 import { loadKnowledge, type KnowledgeOptions } from '../knowledge/index.js';
 import {
   buildRetrieval, LiveRetrieval, loadEmbedder, type EmbedderLoad, type LiveReload, type RetrievalBuild, type RetrievalSettings,
 } from '../retrieval/index.js';
 import { describeBuild, describeModel, describeReload } from '../retrieval/describe.js';
-import { plural, whenStopped, type CliIO } from './io.js';
+import { type CliIO, configFor, plural, whenStopped } from './io.js';
 
 export const INDEX_HELP = `Usage: escucha index [--knowledge DIR] [--data DIR] [--embedder lexical|bundled|escucha-bilingual|use-lite|MODEL] [--watch]
 
@@ -46,10 +46,7 @@ export async function indexCommand(args: string[], io: CliIO): Promise<number> {
     },
   });
   if (values.help) { io.stdout(INDEX_HELP); return 0; }
-  const config = await loadConfig({
-    root: io.cwd, env: io.env, ...(values.config && { file: values.config }),
-    overrides: { ...(values.knowledge && { knowledge: { dir: values.knowledge } }), ...(values.data && { data: { dir: values.data } }) },
-  });
+  const config = await configFor(io, values);
   const knowledge: KnowledgeOptions = { dir: config.knowledge.dir, locales: config.locales, maxFileBytes: config.knowledge.maxFileBytes };
   const settings = retrievalSettings(config, values.embedder);
   const progress = progressReporter(io, 'embedding');

@@ -1,3 +1,5 @@
+import { loadConfig, type Config, type ConfigInput } from '../config/index.js';
+
 /** Where a command writes and which folder and environment it runs in; tests pass their own. */
 export interface CliIO {
   stdout: (text: string) => void;
@@ -22,8 +24,21 @@ export const processIO = (): CliIO => ({
 /** A mistake in how a command was called: printed with the usage hint, exit code 2. */
 export class UsageError extends Error {}
 
-/** "1 file", "2 files": English, for operators' command-line output only. */
 export { plural } from '../util/text.js';
+
+/** The flags every command that reads the configuration takes: `--config FILE`, and folder overrides. */
+export interface ConfigFlags { config?: string | undefined; data?: string | undefined; knowledge?: string | undefined }
+
+/** The configuration a command runs with: bot.config.ts (or `--config`) in its folder, then its flags. */
+export function configFor(io: CliIO, flags: ConfigFlags, overrides: ConfigInput = {}): Promise<Config> {
+  return loadConfig({
+    root: io.cwd, env: io.env, ...(flags.config && { file: flags.config }),
+    overrides: {
+      ...overrides,
+      ...(flags.data && { data: { dir: flags.data } }), ...(flags.knowledge && { knowledge: { dir: flags.knowledge } }),
+    },
+  });
+}
 
 /** Resolves when `signal` aborts or, without one, on the first SIGINT or SIGTERM (a second one then kills). */
 export function whenStopped(signal?: AbortSignal): Promise<void> {

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/index.js';
 import { loadKnowledge, type Diagnostic } from '../knowledge/index.js';
-import { plural, type CliIO } from './io.js';
+import { type CliIO, configFor, plural } from './io.js';
 
 export const LINT_HELP = `Usage: escucha lint [dir] [--json] [--config FILE]
 
@@ -22,7 +21,7 @@ export async function lintCommand(args: string[], io: CliIO): Promise<number> {
   if (values.help) { io.stdout(LINT_HELP); return 0; }
   if (positionals.length > 1) { io.stderr(`escucha lint: expected one folder, got ${positionals.length}\n\n${LINT_HELP}`); return 2; }
 
-  const config = await loadConfig({ root: io.cwd, env: io.env, ...(values.config && { file: values.config }) });
+  const config = await configFor(io, values);
   const dir = positionals[0] ? path.resolve(io.cwd, positionals[0]) : config.knowledge.dir;
   const kb = await loadKnowledge({ dir, locales: config.locales, maxFileBytes: config.knowledge.maxFileBytes });
 

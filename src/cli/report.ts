@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/index.js';
 import { computeReport, createOutcomeRecorder, formatReportCsv, formatReportTable } from '../outcomes/index.js';
 import { createRedactor } from '../privacy/index.js';
 import { openStore } from '../store/index.js';
-import { UsageError, type CliIO } from './io.js';
+import { type CliIO, configFor, UsageError } from './io.js';
 
 export const REPORT_HELP = `Usage: escucha report [--from DATE] [--to DATE] [--json | --csv] [--data DIR] [--config FILE]
 
@@ -43,10 +42,7 @@ export async function reportCommand(args: string[], io: CliIO): Promise<number> 
     throw new UsageError(`--from ${values.from} is after --to ${values.to}`);
   }
 
-  const config = await loadConfig({
-    root: io.cwd, env: io.env, ...(values.config && { file: values.config }),
-    overrides: values.data ? { data: { dir: values.data } } : undefined,
-  });
+  const config = await configFor(io, values);
   const store = openStore({ dataDir: config.data.dir });
   try {
     const recorder = createOutcomeRecorder(store.outcomes, { inactivityMinutes: config.dialogue.inactivityMinutes, redact: createRedactor(config.privacy.redact) });

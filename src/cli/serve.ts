@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../config/index.js';
 import { buildServer } from '../server/app.js';
 import { Runtime, type RuntimeLog } from '../server/runtime.js';
 import { errorLine } from '../util/errors.js';
-import { UsageError, whenStopped, type CliIO } from './io.js';
+import { type CliIO, configFor, UsageError, whenStopped } from './io.js';
 
 export const SERVE_HELP = `Usage: escucha serve [--port N] [--host H] [--data DIR] [--knowledge DIR] [--config FILE]
 
@@ -27,12 +26,8 @@ export async function serveCommand(args: string[], io: CliIO): Promise<number> {
   if (values.help) { io.stdout(SERVE_HELP); return 0; }
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be a port number between 0 and 65535, got "${values.port}"`);
-  const config = await loadConfig({
-    root: io.cwd, env: io.env, ...(values.config && { file: values.config }),
-    overrides: {
-      ...(port !== undefined || values.host ? { server: { ...(port !== undefined && { port }), ...(values.host && { host: values.host }) } } : {}),
-      ...(values.data && { data: { dir: values.data } }), ...(values.knowledge && { knowledge: { dir: values.knowledge } }),
-    },
+  const config = await configFor(io, values, {
+    ...(port !== undefined || values.host ? { server: { ...(port !== undefined && { port }), ...(values.host && { host: values.host }) } } : {}),
   });
 
   let log: RuntimeLog = { info: () => undefined, warn: () => undefined, error: () => undefined };

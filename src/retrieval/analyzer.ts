@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { foldWords } from '../util/text.js';
 
 const require = createRequire(import.meta.url);
 // nlp.js's stemmers and stop-word lists: maintained Snowball-style stemmers for both languages in one package each.
@@ -24,11 +25,8 @@ export interface Analyzer {
   isStopWord(word: string): boolean;
 }
 
-/** Lowercase, strip accents (ñ becomes n too: customers often type "contrasena"), keep letters and digits. */
-export function normalizeWords(text: string): string[] {
-  return text.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '')
-    .split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-}
+/** Lowercase, strip accents, keep letters and digits (util/text's foldWords). */
+export const normalizeWords = foldWords;
 
 function makeAnalyzer(locale: string, stemmer: { stemWord(w: string): string }, stopwords: Iterable<string>): Analyzer {
   const stops = new Set([...stopwords, ...(EXTRA_STOPWORDS[locale] ?? [])].map((w) => normalizeWords(w)[0] ?? '').filter((w) => w && !MEANINGFUL.has(w)));

@@ -1,3 +1,4 @@
+import { toUnitLength } from '../util/vectors.js';
 import type { Embedder } from './types.js';
 
 /**
@@ -59,18 +60,9 @@ export function combineEmbedders(parts: readonly Embedder[], shares?: readonly n
           if (v) for (let j = 0; j < v.length; j++) out[offset + j] = v[j]! * scales[m]!;
           offset += parts[m]!.dimensions;
         });
-        return normalised(out);
+        // Renormalised: a model that gives a text the zero vector (no word it knows) leaves the others' share whole.
+        return toUnitLength(out);
       });
     },
   };
-}
-
-/** Renormalised: a model that gives a text the zero vector (no word it knows) leaves the others' share whole. */
-function normalised(v: Float32Array): Float32Array {
-  let norm = 0;
-  for (const x of v) norm += x * x;
-  if (norm === 0) return v;
-  const inv = 1 / Math.sqrt(norm);
-  for (let i = 0; i < v.length; i++) v[i] = v[i]! * inv;
-  return v;
 }

@@ -1,3 +1,4 @@
+import { fnv1a } from '../util/hash.js';
 import { normalizeWords } from './analyzer.js';
 
 /** A sparse vector: feature ids in increasing order, with their values. */
@@ -14,13 +15,9 @@ export interface NgramOptions {
 
 export const NGRAM_DEFAULTS: NgramOptions = { minGram: 3, maxGram: 5, wordShare: 0.5, pairs: true };
 
-/** FNV-1a over a range of UTF-16 code units, seeded per kind so a word and an n-gram of the same letters differ. */
+/** FNV-1a seeded per kind, so a word and an n-gram of the same letters differ, and mixed. */
 function hashRange(seed: number, text: string, from: number, to: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = from; i < to; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
+  let h = fnv1a(seed, text, from, to);
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d);
   h ^= h >>> 12;

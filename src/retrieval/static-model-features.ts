@@ -8,19 +8,15 @@
  * (a / (a + p(word)), Arora et al. 2017): frequent words count for less.
  */
 
-/** Lowercase, strip accents, keep letters and digits: the same folding as the lexical analyzer. */
-export function foldWords(text: string): string[] {
-  return text.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '')
-    .split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-}
+import { fnv1a } from '../util/hash.js';
+import { foldWords } from '../util/text.js';
+
+/** The same folding as the lexical analyzer: lowercase, no accents, letters and digits. */
+export { foldWords };
 
 /** FNV-1a over UTF-16 code units, seeded by a one-character type tag so words, n-grams and bigrams differ. */
 export function hashString(tag: number, text: string, from = 0, to = text.length): number {
-  let h = (0x811c9dc5 ^ tag) >>> 0;
-  for (let i = from; i < to; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
+  let h = fnv1a(tag, text, from, to);
   // A final avalanche so the low bits (the bucket) depend on every character.
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

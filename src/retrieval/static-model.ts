@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EmbedKind, Embedder } from './types.js';
 import { sentenceFeatures, wordSlot, type FeatureSettings } from './static-model-features.js';
+import { toUnitLength } from '../util/vectors.js';
 
 /**
  * Escucha's own bilingual (Spanish + English) sentence model: a static model distilled from USE-lite
@@ -83,13 +84,7 @@ export class StaticModel implements Embedder {
       const base = row * d;
       for (let j = 0; j < d; j++) out[j]! += weight * table[base + j]!;
     }
-    let norm = 0;
-    for (let j = 0; j < d; j++) norm += out[j]! * out[j]!;
-    if (norm > 0) {
-      const inv = 1 / Math.sqrt(norm);
-      for (let j = 0; j < d; j++) out[j] = out[j]! * inv;
-    }
-    return out;
+    return toUnitLength(out);
   }
 
   embed(texts: readonly string[], _kind: EmbedKind = 'query'): Promise<Float32Array[]> {

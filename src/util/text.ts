@@ -1,3 +1,12 @@
+/**
+ * A text's words, lowercased and accent-stripped (ñ becomes n too: customers often type "contrasena"), letters and
+ * digits only: how the lexical index and the bilingual model both read text.
+ */
+export function foldWords(text: string): string[] {
+  return text.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '')
+    .split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
+
 /** Removes diacritics but keeps ñ apart from n, since Spanish readers see them as different letters. */
 export function foldAccents(text: string): string {
   return text

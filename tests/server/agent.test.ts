@@ -1,21 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Delivery } from '../../src/server/runtime.js';
 import { PROJECT_ROOT } from '../helpers.js';
-import { bearer, consoleServer, TOKENS } from './console-fixture.js';
+import { bearer, consoleServers, TOKENS } from './console-fixture.js';
 
-const servers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  while (servers.length) await servers.pop()!.close();
-});
-
-async function server() {
-  const s = await consoleServer();
-  servers.push(s);
-  return s;
-}
+const server = consoleServers();
 
 /** A case for customer cust-1 in conversation c1, and its id. */
 async function oneCase(s: Awaited<ReturnType<typeof server>>, text = 'quiero hablar con una persona') {
@@ -249,7 +240,6 @@ describe('agent console', () => {
 
     // Closing the server ends the streams still open (they would otherwise keep it from closing).
     await s.close();
-    servers.length = 0;
     while (!(await reader.read()).done) { /* what was still on its way */ }
     controller.abort();
   });

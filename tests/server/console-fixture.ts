@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { serverFixture } from './fixture.js';
 
 /** Agent tokens of the console's fixture (at least 24 characters, as the configuration asks). */
@@ -22,4 +23,17 @@ export async function consoleServer(options: { now?: () => Date } = {}) {
   const say = (text: string, conversationId = 'c1', customerId: string | undefined = 'cust-1') =>
     fixture.runtime.bot.engine.handle({ conversationId, ...(customerId && { customerId }), text, channel: 'rest' });
   return { ...fixture, say };
+}
+
+/** `consoleServer` for a test file: each test's servers are closed after it. */
+export function consoleServers(): () => ReturnType<typeof consoleServer> {
+  const open: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    while (open.length) await open.pop()!.close();
+  });
+  return async () => {
+    const s = await consoleServer();
+    open.push(s);
+    return s;
+  };
 }

@@ -1,19 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../helpers.js';
-import { bearer, consoleServer, TOKENS } from './console-fixture.js';
+import { bearer, consoleServers, TOKENS } from './console-fixture.js';
 
-const servers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  while (servers.length) await servers.pop()!.close();
-});
-
-async function server() {
-  const s = await consoleServer();
-  servers.push(s);
-  return s;
-}
+const server = consoleServers();
 
 const CLIENT = path.join(PROJECT_ROOT, 'src/server/dashboard/public/dashboard.js');
 

@@ -56,7 +56,9 @@ export async function serverFixture(options: FixtureOptions = {}) {
   let logged = '';
   const stream = new Writable({ write(chunk, _encoding, done) { logged += String(chunk); done(); } });
   const app: FastifyInstance = await buildServer(runtime, { logger: { level: 'info', redact: { paths: LOG_REDACT, censor: '[redacted]' }, stream } });
-  const close = async () => { await app.close(); await runtime.close(); };
+  // Closing twice (a test that closes its server, then the file's cleanup) closes once.
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= (async () => { await app.close(); await runtime.close(); })());
   return { root, config, app, runtime, close, log: () => logged };
 }
 
